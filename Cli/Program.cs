@@ -1,0 +1,2 @@
+// Commands arrive with the vision engine (analyze, verify, bench, evaluate-emotions).
+return 0;
