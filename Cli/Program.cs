@@ -1,2 +1,42 @@
-// Commands arrive with the vision engine (analyze, verify, bench, evaluate-emotions).
-return 0;
+using FaceAspire.Cli;
+using FaceAspire.Cli.Commands;
+using Spectre.Console;
+
+const string Usage = """
+    FaceAspire CLI
+      analyze PATH... [--json] [--embeddings] [--emotion MODEL]   faces, emotion, age/gender per image
+      verify IMG1 IMG2 [--json]                                   same person? (largest face of each)
+      bench [--seconds N] [--frames DIR] [--group FILE]           vision throughput and per-stage ms
+      evaluate-emotions DIR --labels CSV [--model NAME] [--margin M]   accuracy, recall, confusion matrix
+      calibrate-identity [--data DIR]                             ROC AUC and best threshold on identity sets
+    Models come from models/manifest.json (run models/fetch.sh first).
+    """;
+
+try
+{
+    if (args.Length == 0) { Console.WriteLine(Usage); return 2; }
+    var rest = args.Skip(1);
+    return args[0] switch
+    {
+        "analyze" => AnalyzeCommand.Run(new CliArgs(rest, "emotion")),
+        "verify" => VerifyCommand.Run(new CliArgs(rest)),
+        "bench" => BenchCommand.Run(new CliArgs(rest, "seconds", "frames", "group", "emotion")),
+        "evaluate-emotions" => EvaluateEmotionsCommand.Run(new CliArgs(rest, "labels", "model", "margin")),
+        "calibrate-identity" => CalibrateIdentityCommand.Run(new CliArgs(rest, "data")),
+        "help" or "--help" or "-h" => Ok(Usage),
+        var other => throw new UsageException($"Unknown command '{other}'."),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+{
+    AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
+    return 1;
+}
+
+static int Ok(string text) { Console.WriteLine(text); return 0; }

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using FaceAspire.Vision;
+using FaceAspire.Vision.Evaluation;
+using FaceAspire.Vision.Onnx;
+
+namespace FaceAspire.Cli.Commands;
+
+/// <summary>
+/// <c>bench [--seconds N] [--frames DIR] [--group FILE]</c>: for a 640 × 480 single-face frame set and a group photo,
+/// frames/s and faces/s with 1 and 2 threads, per-stage ms, the models' raw Run() sum, pipeline overhead over it,
+/// and memory (working set at the start and end of each run, and the process peak).
+/// </summary>
+public static class BenchCommand
+{
+    /// <summary>Runs the benchmark and prints the figures; exit 0.</summary>
+    public static int Run(CliArgs args)
+    {
+        int seconds = args.GetInt("seconds", 5);
+        // One intra-op thread per session: parallelism comes from frames in flight, as in the worker.
+        using var analyzer = Engine.Create(args.Get("emotion"), intraOpThreads: 1);
+        Console.WriteLine($"ONNX Runtime {analyzer.RuntimeVersion}; models: {string.Join(", ", analyzer.Sessions.Select(s => s.Model.Name))}; {Environment.ProcessorCount} cores");
+        var single = BenchFrames.SingleFace(analyzer, args.Get("frames"));
+        var group = new List<byte[]> { File.ReadAllBytes(args.Get("group") ?? SharedData.PathOf("groups/selfie-many-people.jpg")) };
+        var raw = RawRunTimes(analyzer);
+        Console.WriteLine("raw Run() per call (1 thread): " + string.Join(", ", raw.Select(r => $"{r.Key} {r.Value:F2} ms")));
+        foreach (var (name, frames) in new[] { ($"single-face 640x480 ({single.Count} frames)", single), ("group selfie-many-people.jpg", group) })
+        {
+            foreach (int threads in new[] { 1, 2 })
+                Measure(analyzer, name, frames, threads, seconds, raw);
+        }
+        Console.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB");
+        return 0;
+    }
+
+    private static void Measure(FaceAnalyzer analyzer, string name, List<byte[]> frames, int threads, int seconds, Dictionary<string, double> raw)
+    {
+        var timings = new StageTimings();
+        foreach (var f in frames.Take(4)) analyzer.Analyze(f); // warm-up
+        GC.Collect();
+        long wsStart = Process.GetCurrentProcess().WorkingSet64;
+        long frameCount = 0, faceCount = 0;
+        var sw = Stopwatch.StartNew();
+        var deadline = TimeSpan.FromSeconds(seconds);
+        var workers = Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+        {
+            for (int i = t; sw.Elapsed < deadline; i += threads)
+            {
+                var result = analyzer.Analyze(frames[i % frames.Count], AnalysisRequest.Full, timings);
+                Interlocked.Increment(ref frameCount);
+                Interlocked.Add(ref faceCount, result.Faces.Count);
+            }
+        })).ToArray();
+        Task.WaitAll(workers);
+        double elapsed = sw.Elapsed.TotalSeconds;
+        long wsEnd = Process.GetCurrentProcess().WorkingSet64;
+        double perFrame(Stage s) => timings.TotalMilliseconds(s) / frameCount;
+        double facesPerFrame = (double)faceCount / frameCount;
+        double rawSum = raw["detect"] + facesPerFrame * (raw.GetValueOrDefault("embed") + raw.GetValueOrDefault("emotion") + raw.GetValueOrDefault("agegender"));
+        double pipelineMs = Enum.GetValues<Stage>().Sum(perFrame);
+        Console.WriteLine();
+        Console.WriteLine($"{name}, {threads} thread(s), {elapsed:F1} s: {frameCount / elapsed:F1} frames/s, {faceCount / elapsed:F1} faces/s ({facesPerFrame:F1} faces/frame)");
+        Console.WriteLine("  per frame ms: " + string.Join("  ", Enum.GetValues<Stage>().Select(s => $"{s.ToString().ToLowerInvariant()} {perFrame(s):F2}")) + $"  total {pipelineMs:F2}");
+        Console.WriteLine($"  raw Run() sum {rawSum:F2} ms/frame; pipeline overhead {(pipelineMs / rawSum - 1) * 100:F1} % (per-thread time, so with 2 threads it includes core contention)");
+        Console.WriteLine($"  working set {wsStart / 1048576.0:F0} MB → {wsEnd / 1048576.0:F0} MB");
+    }
+
+    // Times each model's bare Run() on a tensor of its real input shape (the detector at 640 × 480).
+    private static Dictionary<string, double> RawRunTimes(FaceAnalyzer analyzer)
+    {
+        var result = new Dictionary<string, double>();
+        foreach (var (model, session) in analyzer.Sessions)
+        {
+            var p = model.Preprocessing!;
+            long[] shape = model.Task == "detection" ? [1, 3, 480, 640] : [1, p.Color == "GRAY" ? 1 : 3, p.Height ?? 112, p.Width ?? 112];
+            var input = new float[shape.Aggregate(1L, (a, b) => a * b)];
+            for (int i = 0; i < input.Length; i++) input[i] = (i % 255) / 255f;
+            for (int i = 0; i < 5; i++) session.Run(input, shape).Dispose();
+            int n = model.Task == "detection" ? 50 : 200;
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < n; i++) session.Run(input, shape).Dispose();
+            string key = model.Task switch { "detection" => "detect", "embedding" => "embed", "age" or "gender" => "agegender", var t => t };
+            result[key] = result.GetValueOrDefault(key) + sw.Elapsed.TotalMilliseconds / n;
+        }
+        return result;
+    }
+}

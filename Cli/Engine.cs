@@ -1,0 +1,17 @@
+using FaceAspire.Vision;
+
+namespace FaceAspire.Cli;
+
+/// <summary>Builds the analyzer the commands share, from defaults plus command-line overrides.</summary>
+public static class Engine
+{
+    /// <summary>
+    /// Creates a <see cref="FaceAnalyzer"/>. <paramref name="intraOpThreads"/> is per session; commands that run
+    /// images in parallel use 1 so cores are not oversubscribed.
+    /// </summary>
+    public static FaceAnalyzer Create(string? emotion = null, int intraOpThreads = 1) => new(new VisionOptions
+    {
+        Emotion = emotion,
+        Session = new() { IntraOpThreads = intraOpThreads },
+    });
+}

@@ -1,0 +1,26 @@
+namespace FaceAspire.Cli;
+
+/// <summary>Expands files and folders into image files.</summary>
+public static class ImageFiles
+{
+    /// <summary>Extensions picked up when walking folders (any case).</summary>
+    public static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".bmp"];
+
+    /// <summary>
+    /// Files are returned as given (so an unreadable one gets an error line); folders are walked recursively for
+    /// image extensions, sorted by path for stable output.
+    /// </summary>
+    /// <exception cref="UsageException">A path does not exist.</exception>
+    public static IEnumerable<string> Expand(IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            if (File.Exists(path)) { yield return path; continue; }
+            if (!Directory.Exists(path)) throw new UsageException($"No such file or folder: {path}");
+            foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                         .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                         .Order(StringComparer.Ordinal))
+                yield return file;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Buffers;
+using FaceAspire.Vision.Alignment;
+using FaceAspire.Vision.Detection;
+using FaceAspire.Vision.Imaging;
+using FaceAspire.Vision.Models;
+using FaceAspire.Vision.Onnx;
+
+namespace FaceAspire.Vision.Tensors;
+
+/// <summary>Builds a face model's input tensor (crop → resample → normalise) and runs it.</summary>
+public static class FaceTensor
+{
+    /// <summary>
+    /// The crop-to-image map for a model's crop kind: <c>arcface112</c> (5-point similarity alignment scaled to the
+    /// input size), <c>box-square</c> (square on the box with the manifest's margin, default 0.1) or <c>box</c>/<c>none</c>
+    /// (the detector box itself, stretched).
+    /// </summary>
+    /// <exception cref="NotSupportedException">An unknown crop kind.</exception>
+    public static Affine2 CropMap(DetectedFace face, Preprocessing p, int width, int height) => p.Crop?.ToLowerInvariant() switch
+    {
+        "arcface112" => FaceAligner.ArcFaceMap(face, width),
+        "box-square" => FaceAligner.SquareMap(face.Box, p.Margin ?? 0.1f, width),
+        "box" or "none" or null => Affine2.FromRect(face.Box.X, face.Box.Y, face.Box.W, face.Box.H, width, height),
+        var other => throw new NotSupportedException($"Unknown crop kind '{other}' in the model manifest."),
+    };
+
+    /// <summary>
+    /// Crops the face as the model expects, runs <paramref name="session"/> once and passes the outputs to
+    /// <paramref name="read"/> (valid only during the call). Input shape [1, C, H, W] from the manifest.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The manifest gives the model no input width/height.</exception>
+    public static T Run<T>(OnnxSession session, ModelEntry model, RgbImage image, DetectedFace face, Func<OnnxOutputs, T> read)
+    {
+        var p = model.Preprocessing ?? throw new InvalidDataException($"Model '{model.Name}' has no preprocessing in the manifest.");
+        int w = p.Width ?? throw new InvalidDataException($"Model '{model.Name}' needs an input width in the manifest.");
+        int h = p.Height ?? w;
+        int channels = TensorWriter.Channels(p), length = channels * w * h;
+        byte[] crop = ArrayPool<byte>.Shared.Rent(w * h * 3);
+        float[] input = ArrayPool<float>.Shared.Rent(length);
+        try
+        {
+            Warp.Bilinear(image, CropMap(face, p, w, h), w, h, crop);
+            TensorWriter.Write(crop.AsSpan(0, w * h * 3), w, h, p, input.AsSpan(0, length));
+            using var outputs = session.Run(input.AsSpan(0, length), [1, channels, h, w]);
+            return read(outputs);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(crop);
+            ArrayPool<float>.Shared.Return(input);
+        }
+    }
+}
