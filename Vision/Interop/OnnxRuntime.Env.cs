@@ -13,15 +13,19 @@ internal static unsafe partial class Interop
         // ORT keeps one OrtEnv per process (CreateEnv* hands out the same one, reference counted) and keeps the
         // logging function of the first creation. The sink is therefore process-wide and static, and the callback is
         // a static [UnmanagedCallersOnly] method: there is no delegate to be collected and no GCHandle to free early.
-        private static volatile ILogger s_ortLogger = NullLogger.Instance;
+        private static ILogger s_ortLogger = NullLogger.Instance;
 
-        /// <summary>Creates (or takes another reference on) the process OrtEnv, routing ORT's log to <paramref name="logger"/>.</summary>
-        internal static EnvHandle CreateEnv(ILogger logger)
+        /// <summary>
+        /// Creates (or takes another reference on) the process OrtEnv. ORT's log goes to the first non-null
+        /// <paramref name="logger"/> given in the process; with none it is dropped.
+        /// </summary>
+        internal static EnvHandle CreateEnv(ILogger? logger)
         {
-            if (s_ortLogger == NullLogger.Instance)
+            if (logger is not null)
             {
-                s_ortLogger = logger;
+                Interlocked.CompareExchange(ref s_ortLogger, logger, NullLogger.Instance);
             }
+            logger ??= NullLogger.Instance;
             int level = logger.IsEnabled(LogLevel.Trace) ? OrtLoggingLevelVerbose
                 : logger.IsEnabled(LogLevel.Information) ? OrtLoggingLevelInfo
                 : OrtLoggingLevelWarning;
@@ -80,7 +84,7 @@ internal static unsafe partial class Interop
                     OrtLoggingLevelError => LogLevel.Error,
                     _ => LogLevel.Critical,
                 };
-                ILogger logger = s_ortLogger;
+                ILogger logger = Volatile.Read(ref s_ortLogger);
                 if (logger.IsEnabled(level))
                 {
                     logger.Log(level, "[ORT {Category} {Location}] {Message}",

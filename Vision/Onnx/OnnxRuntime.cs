@@ -48,17 +48,19 @@ public sealed class OnnxRuntime : IDisposable
     /// own search for "libonnxruntime.so.1".
     /// </summary>
     /// <param name="libraryPath">Explicit library file; no fallback when given.</param>
-    /// <param name="loggerFactory">Receives ORT's own log (category FaceAspire.Vision.Onnx.OnnxRuntime). ORT keeps
-    /// the logger of the first environment in the process, so later factories only log our own messages.</param>
+    /// <param name="loggerFactory">Receives ORT's own log (category FaceAspire.Vision.Onnx.OnnxRuntime, warnings and
+    /// up unless Information/Trace is enabled when the first environment is made). ORT has one environment per
+    /// process, so its log goes to the first factory given in the process; later ones only get our own messages.</param>
     /// <exception cref="DllNotFoundException">No library was found; the message lists every path tried.</exception>
     /// <exception cref="InvalidOperationException">A different library file is already loaded in this process.</exception>
     /// <exception cref="NotSupportedException">The library does not serve the C API version we bind (13).</exception>
     /// <exception cref="OnnxRuntimeException">ORT failed to create its environment.</exception>
     public static OnnxRuntime Create(string? libraryPath = null, ILoggerFactory? loggerFactory = null)
     {
-        ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<OnnxRuntime>();
+        ILogger? ortLogger = loggerFactory?.CreateLogger<OnnxRuntime>();
+        ILogger logger = ortLogger ?? NullLogger<OnnxRuntime>.Instance;
         (string path, string version) = Native.Load(libraryPath);
-        Native.EnvHandle env = Native.CreateEnv(logger);
+        Native.EnvHandle env = Native.CreateEnv(ortLogger);
         Native.MemoryInfoHandle? memory = null;
         try
         {

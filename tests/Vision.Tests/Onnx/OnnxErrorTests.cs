@@ -12,7 +12,7 @@ public sealed class OnnxErrorTests(Xunit.Abstractions.ITestOutputHelper output)
         string path = TestModels.Write("random.onnx", bytes);
 
         var error = Assert.Throws<OnnxRuntimeException>(() => OrtLibrary.Runtime.OpenSession(path));
-        output.WriteLine($"{error.GetType().Name} {((Exception)error as OnnxRuntimeException)?.Code}: {error.Message}");
+        Show(error);
 
         Assert.Contains("random.onnx", error.Message);
         Assert.Contains("Load model from", error.Message); // ORT's text, not ours
@@ -26,7 +26,7 @@ public sealed class OnnxErrorTests(Xunit.Abstractions.ITestOutputHelper output)
         string path = TestModels.Write("truncated.onnx", whole[..(whole.Length / 2)]);
 
         var error = Assert.Throws<OnnxRuntimeException>(() => OrtLibrary.Runtime.OpenSession(path));
-        output.WriteLine($"{error.GetType().Name} {((Exception)error as OnnxRuntimeException)?.Code}: {error.Message}");
+        Show(error);
 
         Assert.Contains("Protobuf parsing failed", error.Message);
         Assert.Equal(OrtErrorCode.InvalidProtobuf, error.Code);
@@ -38,7 +38,7 @@ public sealed class OnnxErrorTests(Xunit.Abstractions.ITestOutputHelper output)
         string path = Path.Combine(Path.GetTempPath(), "faceaspire-no-such-model.onnx");
 
         var error = Assert.Throws<FileNotFoundException>(() => OrtLibrary.Runtime.OpenSession(path));
-        output.WriteLine($"{error.GetType().Name} {((Exception)error as OnnxRuntimeException)?.Code}: {error.Message}");
+        Show(error);
 
         Assert.Equal(path, error.FileName);
     }
@@ -49,7 +49,7 @@ public sealed class OnnxErrorTests(Xunit.Abstractions.ITestOutputHelper output)
         using OnnxSession session = OrtLibrary.Runtime.OpenSession(TestModels.Affine);
 
         var error = Assert.Throws<OnnxRuntimeException>(() => session.Run(new float[6], [1, 2, 3]));
-        output.WriteLine($"{error.GetType().Name} {((Exception)error as OnnxRuntimeException)?.Code}: {error.Message}");
+        Show(error);
 
         Assert.Contains("Invalid rank for input: X", error.Message);
         Assert.Equal(OrtErrorCode.InvalidArgument, error.Code);
@@ -61,7 +61,7 @@ public sealed class OnnxErrorTests(Xunit.Abstractions.ITestOutputHelper output)
         using OnnxSession session = OrtLibrary.Runtime.OpenSession(TestModels.Affine);
 
         var error = Assert.Throws<OnnxRuntimeException>(() => session.Run(new float[8], [2, 4]));
-        output.WriteLine($"{error.GetType().Name} {((Exception)error as OnnxRuntimeException)?.Code}: {error.Message}");
+        Show(error);
 
         Assert.Contains("Got invalid dimensions for input: X", error.Message);
     }
@@ -72,7 +72,7 @@ public sealed class OnnxErrorTests(Xunit.Abstractions.ITestOutputHelper output)
         using OnnxSession session = OrtLibrary.Runtime.OpenSession(TestModels.TwoInputs);
 
         var error = Assert.Throws<OnnxRuntimeException>(() => session.Run(new float[2], [2]));
-        output.WriteLine($"{error.GetType().Name} {((Exception)error as OnnxRuntimeException)?.Code}: {error.Message}");
+        Show(error);
 
         Assert.Contains("B", error.Message);
     }
@@ -92,7 +92,7 @@ public sealed class OnnxErrorTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var error = Assert.Throws<OnnxRuntimeException>(() =>
             OrtLibrary.Runtime.OpenSession(TestModels.Affine, new OnnxSessionOptions(UseCuda: true)));
-        output.WriteLine($"{error.GetType().Name} {((Exception)error as OnnxRuntimeException)?.Code}: {error.Message}");
+        Show(error);
 
         Assert.Contains("CUDA execution provider could not be added", error.Message);
         Assert.Contains("libonnxruntime_providers_cuda.so", error.Message);
@@ -106,9 +106,14 @@ public sealed class OnnxErrorTests(Xunit.Abstractions.ITestOutputHelper output)
         const string path = "/nonexistent/faceaspire/libonnxruntime.so.1";
 
         var error = Assert.Throws<DllNotFoundException>(() => OnnxRuntime.Create(path));
-        output.WriteLine($"{error.GetType().Name} {((Exception)error as OnnxRuntimeException)?.Code}: {error.Message}");
+        Show(error);
 
         Assert.Contains(path, error.Message);
         Assert.Contains("models/fetch.sh", error.Message);
     }
+
+    // Prints the message so a reader of the test log sees exactly what callers get.
+    private void Show(Exception error) => output.WriteLine(error is OnnxRuntimeException ort
+        ? $"OnnxRuntimeException({ort.Code}): {ort.Message}"
+        : $"{error.GetType().Name}: {error.Message}");
 }

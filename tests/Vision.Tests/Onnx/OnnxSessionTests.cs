@@ -2,7 +2,7 @@ using FaceAspire.Vision.Onnx;
 
 namespace FaceAspire.Vision.Tests.Onnx;
 
-public sealed class OnnxSessionTests
+public sealed class OnnxSessionTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly float[] TwoRows = [1, 2, 3, 4, 5, 6];
 
@@ -11,6 +11,7 @@ public sealed class OnnxSessionTests
     {
         OnnxRuntime runtime = OrtLibrary.Runtime;
 
+        output.WriteLine($"ONNX Runtime {runtime.Version} from {runtime.LibraryPath}: {string.Join(", ", runtime.AvailableProviders)}");
         Assert.Matches(@"^\d+\.\d+\.\d+", runtime.Version);
         Assert.EndsWith("libonnxruntime.so.1", runtime.LibraryPath);
         // GetAvailableProviders is table entry 125: a right answer also checks our count of the OrtApi struct.
