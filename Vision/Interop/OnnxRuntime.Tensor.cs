@@ -17,6 +17,8 @@ internal static unsafe partial class Interop
             nint pointer;
             float placeholder = 0; // ORT rejects a null data pointer even for a zero-element tensor
             float* buffer = data != null ? data : &placeholder;
+            long scalarShape = 0; // a scalar has rank 0; give ORT a valid pointer all the same
+            shape = shape != null ? shape : &scalarShape;
             Check(Table->CreateTensorWithDataAsOrtValue(memoryInfo.Pointer, buffer, (nuint)length * sizeof(float),
                 shape, (nuint)rank, (int)TensorElementType.Float, &pointer), "Creating an input tensor");
             Marshal.InitHandle(value, pointer);

@@ -27,12 +27,16 @@ public sealed class OnnxStressTests(ITestOutputHelper output)
 
         RunMany(session, x, shape, 500, expectedFirst);
         (long managedBefore, long workingBefore, long privateBefore) = Measure();
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         RunMany(session, x, shape, 10_000, expectedFirst);
+        long allocatedPerRun = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / 10_000;
         (long managedAfter, long workingAfter, long privateAfter) = Measure();
 
         output.WriteLine($"managed  {managedBefore,12:N0} -> {managedAfter,12:N0} bytes ({managedAfter - managedBefore:+#,0;-#,0;0})");
         output.WriteLine($"working  {workingBefore,12:N0} -> {workingAfter,12:N0} bytes ({workingAfter - workingBefore:+#,0;-#,0;0})");
         output.WriteLine($"private  {privateBefore,12:N0} -> {privateAfter,12:N0} bytes ({privateAfter - privateBefore:+#,0;-#,0;0})");
+        output.WriteLine($"allocated {allocatedPerRun:N0} managed bytes per run (3 outputs)");
+        Assert.InRange(allocatedPerRun, 0, 2048);
         Assert.InRange(managedAfter - managedBefore, long.MinValue, Tolerance);
         Assert.InRange(workingAfter - workingBefore, long.MinValue, Tolerance);
         Assert.InRange(privateAfter - privateBefore, long.MinValue, Tolerance);
