@@ -124,6 +124,7 @@ npm_unpack() {  # npm_unpack PKG DIR PATH...: extract PATHs of the package tarba
 }
 
 download() {  # download URL DEST
+  command -v curl > /dev/null || die "curl not found (apt-get install -y curl), needed to download $1"
   log "downloading $1"
   curl -fsSL --retry 2 -o "$2" "$1" \
     || die "download failed: $1 (offline? put the file into ${FACEASPIRE_SHARED:-../shared}/models/ or into $cache by hand; its sha256 is in the manifest)"
