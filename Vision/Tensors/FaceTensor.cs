@@ -39,7 +39,7 @@ public static class FaceTensor
         float[] input = ArrayPool<float>.Shared.Rent(length);
         try
         {
-            Warp.Bilinear(image, CropMap(face, p, w, h), w, h, crop);
+            Warp.Bilinear(image, CropMap(face, p, w, h, image.Width, image.Height), w, h, crop);
             TensorWriter.Write(crop.AsSpan(0, w * h * 3), w, h, p, input.AsSpan(0, length));
             using var outputs = session.Run(input.AsSpan(0, length), [1, channels, h, w]);
             return read(outputs);
