@@ -21,6 +21,8 @@ internal static unsafe class TurboJpegCodec
     /// <summary>Reads SOF via tjDecompressHeader3; no pixel memory is allocated.</summary>
     public static Header ReadHeader(ReadOnlySpan<byte> jpeg, in JpegMarkers markers)
     {
+        if (markers.HeaderTruncated)
+            throw new TruncatedImageException("The JPEG file is cut off: it ends inside its header, before any image data.");
         var handle = Decompressor;
         int rc, width, height, colorspace;
         fixed (byte* p = jpeg)
@@ -31,6 +33,7 @@ internal static unsafe class TurboJpegCodec
         if (rc != 0 && !(TJ.GetErrorCode(handle) == TJ.ErrorWarning && width > 0 && height > 0))
         {
             string message = TJ.LastError(handle);
+            DiscardDecompressor();
             if (markers.HeaderTruncated || IsPrematureEnd(message))
                 throw new TruncatedImageException("The JPEG file is cut off: it ends inside its header, before any image data.");
             throw new CorruptImageException($"The JPEG file's header is damaged and cannot be read (libjpeg: {message}).");
@@ -85,6 +88,7 @@ internal static unsafe class TurboJpegCodec
         if (rc == 0) return;
         bool warning = TJ.GetErrorCode(handle) == TJ.ErrorWarning;
         string message = TJ.LastError(handle); // libjpeg reports the first warning of the image
+        DiscardDecompressor();
         if (IsPrematureEnd(message) || (!warning && markers.HeaderTruncated))
             throw new TruncatedImageException("The JPEG file is cut off: it ends before all of the image data (the upload or copy was probably interrupted).");
         if (warning && IsBenign(message)) return;
@@ -124,6 +128,14 @@ internal static unsafe class TurboJpegCodec
     // JWRN_EXTRANEOUS_DATA before EOI: junk after the last MCU, written by some cameras; every pixel decoded fine.
     private static bool IsBenign(string message) =>
         message.Contains("extraneous bytes before marker 0xd9", StringComparison.Ordinal);
+
+    // After a libjpeg error TurboJPEG 2.1 returns without jpeg_abort, leaving the handle mid-header (the next file
+    // then fails with "Bogus marker length"), and its warning flag may persist; bad input is rare, so start afresh.
+    private static void DiscardDecompressor()
+    {
+        t_decompressor?.Dispose();
+        t_decompressor = null;
+    }
 
     private static TurboJpegHandle Checked(TurboJpegHandle handle, string what)
     {
