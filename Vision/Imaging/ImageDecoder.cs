@@ -29,7 +29,7 @@ public sealed class ImageDecoder(ImageLimits? limits = null)
         {
             var markers = JpegMarkers.Scan(data);
             var header = TurboJpegCodec.ReadHeader(data, markers);
-            CheckPixels(format, header.Width, header.Height, header.Colorspace is 3 or 4 ? 4 : 3);
+            CheckPixels(format, header.Width, header.Height, header.BytesPerPixel);
             int orientation = ReadOrientation(data, markers);
             return ExifOrientation.SwapsAxes(orientation)
                 ? new ImageInfo(format, header.Height, header.Width, orientation)
@@ -53,7 +53,7 @@ public sealed class ImageDecoder(ImageLimits? limits = null)
         {
             var markers = JpegMarkers.Scan(data);
             var header = TurboJpegCodec.ReadHeader(data, markers);
-            CheckPixels(format, header.Width, header.Height, header.Colorspace is 3 or 4 ? 4 : 3);
+            CheckPixels(format, header.Width, header.Height, header.BytesPerPixel);
             int orientation = ReadOrientation(data, markers);
             var stored = TurboJpegCodec.Decode(data, header, markers);
             if (orientation == 1) return stored;

@@ -12,7 +12,11 @@ internal static unsafe class TurboJpegCodec
     [ThreadStatic] private static TurboJpegHandle? t_compressor;
 
     /// <summary>The frame header: stored size (before EXIF orientation) and TJCS_* colour space.</summary>
-    internal readonly record struct Header(int Width, int Height, int Colorspace);
+    internal readonly record struct Header(int Width, int Height, int Colorspace)
+    {
+        /// <summary>Bytes per pixel of the largest buffer decoding needs (CMYK is decoded to 4, then converted).</summary>
+        public int BytesPerPixel => Colorspace is TJ.ColorspaceCmyk or TJ.ColorspaceYcck ? 4 : 3;
+    }
 
     private static TurboJpegHandle Decompressor => t_decompressor ??= Checked(TJ.InitDecompress(), "decompressor");
 
@@ -36,6 +40,8 @@ internal static unsafe class TurboJpegCodec
             DiscardDecompressor();
             if (markers.HeaderTruncated || IsPrematureEnd(message))
                 throw new TruncatedImageException("The JPEG file is cut off: it ends inside its header, before any image data.");
+            if (IsUnsupportedFeature(message))
+                throw new UnsupportedImageException($"This JPEG uses a variant we cannot decode (libjpeg: {message}). Please re-save it as a standard JPEG.");
             throw new CorruptImageException($"The JPEG file's header is damaged and cannot be read (libjpeg: {message}).");
         }
         return new Header(width, height, colorspace);
@@ -92,6 +98,8 @@ internal static unsafe class TurboJpegCodec
         if (IsPrematureEnd(message) || (!warning && markers.HeaderTruncated))
             throw new TruncatedImageException("The JPEG file is cut off: it ends before all of the image data (the upload or copy was probably interrupted).");
         if (warning && IsBenign(message)) return;
+        if (!warning && IsUnsupportedFeature(message))
+            throw new UnsupportedImageException($"This JPEG uses a variant we cannot decode (libjpeg: {message}). Please re-save it as a standard JPEG.");
         throw new CorruptImageException($"The JPEG image data is damaged and cannot be decoded reliably (libjpeg: {message}).");
     }
 
@@ -136,6 +144,12 @@ internal static unsafe class TurboJpegCodec
         t_decompressor?.Dispose();
         t_decompressor = null;
     }
+
+    // JERR_BAD_PRECISION ("Unsupported JPEG data precision 12"), JERR_NOT_COMPILED, JERR_CONVERSION_NOTIMPL and kin:
+    // valid files using features this libjpeg-turbo build lacks, which is the user's format problem, not damage.
+    private static bool IsUnsupportedFeature(string message) =>
+        message.StartsWith("Unsupported", StringComparison.Ordinal) || message.Contains("not compiled", StringComparison.Ordinal)
+        || message.Contains("not implemented", StringComparison.Ordinal);
 
     private static TurboJpegHandle Checked(TurboJpegHandle handle, string what)
     {

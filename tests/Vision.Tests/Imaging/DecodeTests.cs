@@ -151,8 +151,8 @@ public sealed class DecodeTests
     [Fact]
     public void EveryExifOrientationMatchesItsDefinition()
     {
-        // Exact check on a lossless path: decode once upright, then compare each orientation against the EXIF rule
-        // "stored (x, y) is displayed at" for all eight values.
+        // Exact, lossless check of all eight orientations: stored pixel (x, y) must be displayed at (dx, dy) as
+        // EXIF 2.32 §4.6.4 defines (e.g. 6 = stored row 0 becomes the right-hand column).
         using var stored = TestImages.Gradient(5, 3);
         for (int orientation = 1; orientation <= 8; orientation++)
         {
