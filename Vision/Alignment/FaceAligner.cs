@@ -10,7 +10,9 @@ public static class FaceAligner
     /// The standard ArcFace 112 × 112 landmark template (right eye, left eye, nose, right mouth corner, left mouth
     /// corner in image order), from insightface python-package/insightface/utils/face_align.py (<c>arcface_dst</c>).
     /// </summary>
-    public static ReadOnlySpan<Point2> ArcFaceTemplate =>
+    public static ReadOnlySpan<Point2> ArcFaceTemplate => Template;
+
+    private static readonly Point2[] Template =
     [
         new(38.2946f, 51.6963f), new(73.5318f, 51.5014f), new(56.0252f, 71.7366f),
         new(41.5493f, 92.3655f), new(70.7299f, 92.2041f),

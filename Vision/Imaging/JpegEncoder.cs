@@ -1,4 +1,4 @@
-using TJ = FaceAspire.Vision.Interop.Interop.TurboJpeg;
+using TJ = FaceAspire.Vision.Interop.TurboJpeg;
 
 namespace FaceAspire.Vision.Imaging;
 

@@ -1,4 +1,4 @@
-using Stb = FaceAspire.Vision.Interop.Interop.Stb;
+using Stb = FaceAspire.Vision.Interop.Stb;
 
 namespace FaceAspire.Vision.Imaging;
 

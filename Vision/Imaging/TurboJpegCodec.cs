@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using FaceAspire.Vision.Interop;
-using TJ = FaceAspire.Vision.Interop.Interop.TurboJpeg;
+using TJ = FaceAspire.Vision.Interop.TurboJpeg;
 
 namespace FaceAspire.Vision.Imaging;
 

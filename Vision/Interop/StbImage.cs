@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace FaceAspire.Vision.Interop;
+namespace FaceAspire.Vision;
 
 internal static partial class Interop
 {

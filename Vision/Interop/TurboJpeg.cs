@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace FaceAspire.Vision.Interop;
+namespace FaceAspire.Vision;
 
 /// <summary>P/Invoke declarations for native libraries used by the vision engine.</summary>
 internal static partial class Interop

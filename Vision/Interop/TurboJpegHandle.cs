@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace FaceAspire.Vision.Interop;
+namespace FaceAspire.Vision;
 
 /// <summary>A TurboJPEG compressor or decompressor instance (<c>tjhandle</c>); released with <c>tjDestroy</c>.</summary>
 internal sealed class TurboJpegHandle : SafeHandle

@@ -62,9 +62,17 @@ public sealed record RuntimeEntry(string File, string Sha256, string? Version, s
 /// <param name="Name">Unique key, e.g. <c>yunet</c>, <c>fr_feature</c>.</param>
 /// <param name="Task">detection, embedding, emotion, age, gender or landmarks.</param>
 /// <param name="File">File name inside the model cache.</param>
+/// <param name="Sha256">Lower-case hex sha256 of the file, verified by models/fetch.sh.</param>
+/// <param name="Licence">SPDX-style licence of the weights.</param>
+/// <param name="Source">Where the file comes from (package or repository, path, commit).</param>
+/// <param name="Version">Human-readable model version.</param>
+/// <param name="Inputs">Input tensors as the graph declares them.</param>
+/// <param name="Outputs">Output tensors as the graph declares them.</param>
+/// <param name="Preprocessing">How a face becomes the input tensor.</param>
 /// <param name="OutputKind">How outputs are decoded: yunet, embedding, probabilities, logits or ssrnet.</param>
 /// <param name="Labels">For classifiers: the model's output order, in our canonical label names.</param>
 /// <param name="Decode">Extra decoding parameters (SSR-Net stage sizes and lambdas), free-form.</param>
+/// <param name="Notes">Free text: provenance caveats, measured behaviour.</param>
 public sealed record ModelEntry(
     string Name,
     string Task,

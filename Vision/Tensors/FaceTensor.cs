@@ -12,17 +12,25 @@ public static class FaceTensor
 {
     /// <summary>
     /// The crop-to-image map for a model's crop kind: <c>arcface112</c> (5-point similarity alignment scaled to the
-    /// input size), <c>box-square</c> (square on the box with the manifest's margin, default 0.1) or <c>box</c>/<c>none</c>
-    /// (the detector box itself, stretched).
+    /// input size), <c>box-square</c> (square on the box with the manifest's margin, default 0.1) or <c>box</c>
+    /// (the box grown by margin × its width/height on each side, shifted back inside the image, stretched to the input:
+    /// what faceplugin's JavaScript does for fr_age/fr_gender).
     /// </summary>
     /// <exception cref="NotSupportedException">An unknown crop kind.</exception>
-    public static Affine2 CropMap(DetectedFace face, Preprocessing p, int width, int height) => p.Crop?.ToLowerInvariant() switch
+    public static Affine2 CropMap(DetectedFace face, Preprocessing p, int width, int height, int imageWidth, int imageHeight) => p.Crop?.ToLowerInvariant() switch
     {
         "arcface112" => FaceAligner.ArcFaceMap(face, width),
         "box-square" => FaceAligner.SquareMap(face.Box, p.Margin ?? 0.1f, width),
-        "box" or "none" or null => Affine2.FromRect(face.Box.X, face.Box.Y, face.Box.W, face.Box.H, width, height),
+        "box" or "none" or null => GrownBox(face.Box, p.Margin ?? 0f, width, height, imageWidth, imageHeight),
         var other => throw new NotSupportedException($"Unknown crop kind '{other}' in the model manifest."),
     };
+
+    private static Affine2 GrownBox(in Box box, float margin, int width, int height, int imageWidth, int imageHeight)
+    {
+        float w = MathF.Min(box.W * (1 + 2 * margin), imageWidth), h = MathF.Min(box.H * (1 + 2 * margin), imageHeight);
+        float x = Math.Clamp(box.X - margin * box.W, 0, imageWidth - w), y = Math.Clamp(box.Y - margin * box.H, 0, imageHeight - h);
+        return Affine2.FromRect(x, y, w, h, width, height);
+    }
 
     /// <summary>
     /// Crops the face as the model expects, runs <paramref name="session"/> once and passes the outputs to

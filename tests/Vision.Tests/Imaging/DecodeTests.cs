@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using FaceAspire.Vision.Imaging;
-using TJ = FaceAspire.Vision.Interop.Interop.TurboJpeg;
+using TJ = FaceAspire.Vision.Interop.TurboJpeg;
 
 namespace FaceAspire.Vision.Tests.Imaging;
 
