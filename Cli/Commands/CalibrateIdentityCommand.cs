@@ -15,14 +15,14 @@ public static class CalibrateIdentityCommand
         var all = new List<ScoredPair>();
         void Report(string name, List<ScoredPair> pairs)
         {
-            all.AddRange(pairs);
+            if (!ReferenceEquals(pairs, all)) all.AddRange(pairs);
             var s = PairStatistics.Compute(pairs);
-            Console.WriteLine($"{name,-22} pairs {s.Pairs,5} (same {s.Positives,4})  AUC {s.RocAuc:F4}  best threshold {s.BestThreshold:F3}  accuracy {s.BestAccuracy:P2}  FAR {s.FalseAcceptRate:P2}  FRR {s.FalseRejectRate:P2}  accuracy@{analyzer.Options.MatchThreshold:F2} {PairStatistics.AccuracyAt(pairs, analyzer.Options.MatchThreshold):P2}");
+            Console.WriteLine($"{name,-22} pairs {s.Pairs,5} (same {s.Positives,4})  AUC {s.RocAuc:F4}  best threshold {s.BestThreshold:F3}  accuracy {s.BestAccuracy:P2}  FAR {s.FalseAcceptRate:P2}  FRR {s.FalseRejectRate:P2}  at {analyzer.Options.MatchThreshold:F2}: accuracy {PairStatistics.AccuracyAt(pairs, analyzer.Options.MatchThreshold):P2} FAR {PairStatistics.FalseAcceptRateAt(pairs, analyzer.Options.MatchThreshold):P2}");
         }
         Report("face_recognition train", sets.FolderPairs(Path.Combine(root, "face_recognition", "knn_examples", "train"), missing));
         Report("lfw12", sets.FolderPairs(Path.Combine(root, "lfw12"), missing));
         Report("deepface master.csv", sets.DeepFacePairs(Path.Combine(root, "deepface"), missing));
-        Report("all", []);
+        Report("all", all);
         if (missing.Count > 0) Console.WriteLine($"no face found in {missing.Distinct().Count()} image(s): {string.Join(", ", missing.Distinct().Select(Path.GetFileName))}");
         return 0;
     }

@@ -17,6 +17,10 @@ public sealed record PairStatistics(int Pairs, int Positives, double RocAuc, flo
     public static double AccuracyAt(IReadOnlyList<ScoredPair> pairs, float threshold) =>
         pairs.Count == 0 ? 0 : pairs.Count(p => (p.Similarity >= threshold) == p.Same) / (double)pairs.Count;
 
+    /// <summary>Share of different-person pairs whose similarity reaches <paramref name="threshold"/>.</summary>
+    public static double FalseAcceptRateAt(IReadOnlyList<ScoredPair> pairs, float threshold) =>
+        pairs.Count(p => !p.Same) is var n and > 0 ? pairs.Count(p => !p.Same && p.Similarity >= threshold) / (double)n : 0;
+
     /// <summary>Computes AUC (Mann–Whitney U) and the best-accuracy threshold.</summary>
     /// <exception cref="ArgumentException">No pairs, or only one class present.</exception>
     public static PairStatistics Compute(IReadOnlyList<ScoredPair> pairs)

@@ -127,6 +127,14 @@ public sealed unsafe class OnnxSession : IDisposable
     /// <exception cref="ArgumentException">No output has that name.</exception>
     internal int OutputIndex(string name) => IndexOf(Outputs, name, "output");
 
+    private long _runTicks, _runCount;
+
+    /// <summary>Wall time spent inside ORT's Run on this session, summed over all threads (benchmarks diff it).</summary>
+    public TimeSpan TotalRunTime => TimeSpan.FromSeconds(Interlocked.Read(ref _runTicks) / (double)System.Diagnostics.Stopwatch.Frequency);
+
+    /// <summary>Number of completed or failed Run calls.</summary>
+    public long RunCount => Interlocked.Read(ref _runCount);
+
     private int InputIndex(string name) => IndexOf(Inputs, name, "input");
 
     private OnnxOutputs RunCore(byte** inputNames, nint* inputValues, int inputCount)
@@ -138,6 +146,7 @@ public sealed unsafe class OnnxSession : IDisposable
         fixed (nint* outputNames = _outputNamePointers)
         fixed (nint* outputValues = outputs)
         {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 Native.Run(_session, inputNames, inputValues, inputCount, (byte**)outputNames, outputValues, count,
@@ -153,6 +162,11 @@ public sealed unsafe class OnnxSession : IDisposable
                     }
                 }
                 throw;
+            }
+            finally
+            {
+                Interlocked.Add(ref _runTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+                Interlocked.Increment(ref _runCount);
             }
         }
         return new OnnxOutputs(this, outputs);
