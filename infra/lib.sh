@@ -20,6 +20,10 @@ INFRA_ROOT="${FACEASPIRE_INFRA_ROOT:-$REPO_ROOT/.infra}"
 INSTANCE_DIR="$INFRA_ROOT/$INSTANCE"
 CACHE_DIR="$INFRA_ROOT/cache"
 SECRETS_FILE="$INSTANCE_DIR/secrets.env"
+PG_LINK="$INSTANCE_DIR/pg"          # a directory, or a symlink when postgres cannot reach the checkout
+PGDATA="$PG_LINK/data"
+RMQ_DIR="$INSTANCE_DIR/rabbitmq"
+RMQ_HOME_DIR="$RMQ_DIR/home"        # HOME of the node and its CLI: holds the Erlang cookie
 
 # Port offset per instance: a fixed table for the two well-known instances (so documentation and
 # launch settings can name them), a stable hash for any other name so that two instances rarely collide.

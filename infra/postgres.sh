@@ -12,8 +12,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PG_BIN=/usr/lib/postgresql/15/bin
-PG_LINK="$INSTANCE_DIR/pg"
-PGDATA="$PG_LINK/data"
 PG_RUN="$PG_LINK/run"   # unix socket directory, mode 700: only the server user can use the trust login
 PG_LOG="$PG_LINK/log/postgres.log"
 
