@@ -29,7 +29,7 @@ wait "$rmq" || rc=1
 log "up in $(elapsed "$t0") s"
 
 if ((print_env)); then
-  echo "ConnectionStrings__facedb_owner=$("$INFRA_DIR/postgres.sh" url owner)"
+  echo "ConnectionStrings__facedb-owner=$("$INFRA_DIR/postgres.sh" url owner)"
   echo "ConnectionStrings__facedb=$("$INFRA_DIR/postgres.sh" url app)"
-  echo "ConnectionStrings__rabbitmq=$("$INFRA_DIR/rabbitmq.sh" url amqp)"
+  echo "ConnectionStrings__messaging=$("$INFRA_DIR/rabbitmq.sh" url amqp)"
 fi
