@@ -16,12 +16,11 @@ bash models/fetch.sh
 step "build"
 dotnet build FaceAspire.sln -c Release -nologo -clp:ErrorsOnly
 
-export FACEASPIRE_INFRA_INSTANCE=test
-if [ -x infra/up.sh ] || [ -f infra/up.sh ]; then
-  step "infrastructure (test instance)"
-  trap 'bash infra/down.sh || true' EXIT
-  bash infra/up.sh
-fi
+# A private test instance (its own ports and data under .infra/test), stopped on exit whatever happens.
+export FACEASPIRE_INFRA_INSTANCE=test FACEASPIRE_INFRA_STARTED=1
+step "infrastructure (test instance)"
+trap 'bash infra/down.sh >/dev/null 2>&1 || true' EXIT
+bash infra/up.sh
 
 step "tests"
 results="$repo/artifacts/test-results"

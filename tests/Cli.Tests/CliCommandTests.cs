@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FaceAspire.Vision.Evaluation;
+
+namespace FaceAspire.Cli.Tests;
+
+/// <summary>The CLI is the interface other checks use: its JSON shape and exit behaviour are part of its contract.</summary>
+public sealed class CliCommandTests
+{
+    private static string Data(string relative) => SharedData.PathOf(relative);
+
+    [SharedDataFact]
+    public void AnalyzeJsonPrintsOneObjectPerImageAndKeepsGoingPastAnUnreadableFile()
+    {
+        var bogus = Path.Combine(Path.GetTempPath(), $"not-an-image-{Guid.NewGuid():N}.jpg");
+        File.WriteAllText(bogus, "this is text, not a JPEG");
+        try
+        {
+            var (code, stdout, stderr) = Run("analyze", Data("groups/couple.jpg"), bogus, Data("identities/face_recognition/obama.jpg"), "--json", "--embeddings");
+            Assert.True(code == 0, stderr);
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(3, lines.Count);
+
+            var couple = lines[0];
+            Assert.Equal(2, couple.GetProperty("faces").GetArrayLength());
+            Assert.Equal(JsonValueKind.Null, couple.GetProperty("error").ValueKind);
+            Assert.True(couple.GetProperty("width").GetInt32() > 0);
+            var face = couple.GetProperty("faces")[0];
+            foreach (var key in new[] { "x", "y", "w", "h" }) Assert.True(face.GetProperty("box").GetProperty(key).GetDouble() >= 0);
+            Assert.Equal(5, face.GetProperty("landmarks").GetArrayLength());
+            Assert.InRange(face.GetProperty("score").GetDouble(), 0, 1);
+            Assert.InRange(face.GetProperty("quality").GetDouble(), 0, 1);
+            var emotion = face.GetProperty("emotion");
+            Assert.Equal(7, emotion.GetProperty("scores").EnumerateObject().Count());
+            Assert.Contains(emotion.GetProperty("dominant").GetString(), new[] { "angry", "disgust", "fear", "happy", "sad", "surprise", "neutral" });
+            Assert.Equal(512, face.GetProperty("embedding").GetArrayLength());
+            Assert.Contains(face.GetProperty("gender").GetString(), new[] { "male", "female" });
+
+            var bad = lines[1];
+            Assert.Equal(bogus, bad.GetProperty("file").GetString());
+            Assert.Empty(bad.GetProperty("faces").EnumerateArray());
+            Assert.Contains("not", bad.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+
+            Assert.Single(lines[2].GetProperty("faces").EnumerateArray());
+        }
+        finally
+        {
+            File.Delete(bogus);
+        }
+    }
+
+    [SharedDataFact]
+    public void VerifySaysSameForTwoPhotosOfOnePersonAndDifferentForTwoPeople()
+    {
+        var train = "identities/face_recognition/knn_examples/train";
+        var same = Verify(Data($"{train}/biden/biden.jpg"), Data($"{train}/biden/biden2.jpg"));
+        var different = Verify(Data($"{train}/biden/biden.jpg"), Data("identities/face_recognition/obama.jpg"));
+        Assert.True(same.GetProperty("same").GetBoolean(), same.ToString());
+        Assert.False(different.GetProperty("same").GetBoolean(), different.ToString());
+        Assert.True(same.GetProperty("similarity").GetDouble() > different.GetProperty("similarity").GetDouble());
+    }
+
+    [Fact]
+    public void AnUnknownCommandIsAUsageErrorWithExitCode2()
+    {
+        var (code, _, stderr) = Run("frobnicate");
+        Assert.Equal(2, code);
+        Assert.Contains("Unknown command", stderr);
+    }
+
+    private static JsonElement Verify(string a, string b)
+    {
+        var (code, stdout, stderr) = Run("verify", a, b, "--json");
+        Assert.True(code == 0, stderr);
+        return JsonDocument.Parse(stdout).RootElement;
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "FaceAspire.Cli.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)), "CLI did not finish in 2 minutes");
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
