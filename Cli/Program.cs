@@ -9,6 +9,8 @@ const string Usage = """
       bench [--seconds N] [--frames DIR] [--group FILE]           vision throughput and per-stage ms
       evaluate-emotions DIR --labels CSV [--model NAME] [--margin M]   accuracy, recall, confusion matrix
       calibrate-identity [--data DIR]                             ROC AUC and best threshold on identity sets
+      import DIR [--recursive] [--watch] [--source NAME] [--api URL --key KEY] [--parallel N]
+                                                                  post a folder's photos to the ingest API (resumable)
     Models come from models/manifest.json (run models/fetch.sh first).
     """;
 
@@ -23,6 +25,7 @@ try
         "bench" => BenchCommand.Run(new CliArgs(rest, "seconds", "frames", "group", "emotion")),
         "evaluate-emotions" => EvaluateEmotionsCommand.Run(new CliArgs(rest, "labels", "model", "margin")),
         "calibrate-identity" => CalibrateIdentityCommand.Run(new CliArgs(rest, "data")),
+        "import" => FaceAspire.Cli.Import.ImportCommand.Run(new CliArgs(rest, "source", "api", "key", "parallel")),
         "help" or "--help" or "-h" => Ok(Usage),
         var other => throw new UsageException($"Unknown command '{other}'."),
     };

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Spectre.Console;
+
+namespace FaceAspire.Cli.Import;
+
+/// <summary>
+/// <c>import DIR [--recursive] [--watch] [--source NAME] [--api URL] [--key KEY] [--parallel N]</c>: posts every image
+/// (jpg, jpeg, png, any case) to the ingest API with a progress bar (files done/total, faces found, rate, ETA), waits
+/// for the workers, and prints a summary (new, skipped, failed with reasons). Idempotent and resumable through
+/// <see cref="ImportJournal"/>; <c>--watch</c> then keeps ingesting new files (<see cref="FolderWatcher"/>).
+/// </summary>
+public static class ImportCommand
+{
+    private static readonly string[] Extensions = [".jpg", ".jpeg", ".png"];
+
+    /// <summary>Runs the import; exit 0 when nothing failed, 1 otherwise.</summary>
+    public static int Run(CliArgs args) => RunAsync(args).GetAwaiter().GetResult();
+
+    private static async Task<int> RunAsync(CliArgs args)
+    {
+        if (args.Positional.Count != 1) throw new UsageException("import needs one folder.");
+        var folder = args.Positional[0];
+        if (!Directory.Exists(folder)) throw new UsageException($"No such folder: {folder}");
+        bool recursive = args.Has("recursive");
+        using var client = IngestClient.Create(args.Get("api"), args.Get("key"));
+        using var journal = new ImportJournal(folder, args.Get("api") ?? "default");
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        var run = new ImportRun(client, journal, args.Get("source") ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), args.GetInt("parallel", 4));
+
+        var files = Scan(folder, recursive);
+        await run.ImportAsync(files, showProgress: true, cts.Token);
+        run.PrintSummary();
+        if (args.Has("watch") && !cts.IsCancellationRequested)
+        {
+            AnsiConsole.MarkupLine($"[grey]watching {Markup.Escape(folder)} for new images (Ctrl+C to stop)…[/]");
+            using var watcher = new FolderWatcher(folder, recursive, IsImage, () => Scan(folder, recursive));
+            await foreach (var file in watcher.ReadyFilesAsync(cts.Token).WithCancellation(cts.Token).ConfigureAwait(false))
+            {
+                await run.ImportAsync([file], showProgress: false, cts.Token);
+                run.PrintLast();
+            }
+        }
+        return run.Failed.IsEmpty ? 0 : 1;
+    }
+
+    /// <summary>Image files under a folder, sorted for a stable order.</summary>
+    public static List<string> Scan(string folder, bool recursive) =>
+        Directory.EnumerateFiles(folder, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
+            .Where(IsImage).Order(StringComparer.Ordinal).ToList();
+
+    private static bool IsImage(string path) => Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>The state of one import: counters, the journal and the frames still being processed.</summary>
+internal sealed class ImportRun(IngestClient client, ImportJournal journal, string source, int parallelism)
+{
+    private int _new, _skipped, _faces, _processed;
+    private readonly ConcurrentDictionary<Guid, string> _pending = new();
+    private string? _last;
+
+    public ConcurrentBag<(string File, string Reason)> Failed { get; } = [];
+
+    public async Task ImportAsync(IReadOnlyList<string> files, bool showProgress, CancellationToken ct)
+    {
+        var todo = files.Where(f => { if (journal.IsDone(f)) { Interlocked.Increment(ref _skipped); return false; } return true; }).ToList();
+        var clock = Stopwatch.StartNew();
+        async Task Work(ProgressTask? bar)
+        {
+            var polling = PollAsync(bar, ct);
+            await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (file, token) =>
+            {
+                try
+                {
+                    var accepted = await client.PostAsync(file, source, token);
+                    journal.MarkDone(file, accepted.Id);
+                    if (accepted.Duplicate) Interlocked.Increment(ref _skipped); else Interlocked.Increment(ref _new);
+                    _pending[accepted.Id] = file;
+                    _last = file;
+                }
+                catch (Exception e) when (e is IngestRejectedException or IOException or HttpRequestException or UnauthorizedAccessException)
+                {
+                    Failed.Add((file, e.Message));
+                    Interlocked.Increment(ref _processed);
+                }
+                if (bar is not null) bar.Description = Describe(clock);
+            });
+            while (!_pending.IsEmpty && !ct.IsCancellationRequested) await Task.Delay(200, ct);
+            await polling;
+        }
+        if (!showProgress || todo.Count == 0) { await Work(null); return; }
+        await AnsiConsole.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx =>
+            {
+                var bar = ctx.AddTask(Describe(clock), maxValue: todo.Count);
+                await Work(bar);
+                bar.Value = todo.Count;
+                bar.Description = Describe(clock);
+            });
+    }
+
+    // Follows posted frames until the workers finish them, counting faces and processing failures.
+    private async Task PollAsync(ProgressTask? bar, CancellationToken ct)
+    {
+        var started = Stopwatch.StartNew();
+        while (!ct.IsCancellationRequested)
+        {
+            foreach (var (id, file) in _pending.ToArray())
+            {
+                FrameState state;
+                try { state = await client.GetAsync(id, ct); }
+                catch (Exception e) when (e is IngestRejectedException or HttpRequestException) { continue; }
+                if (state.Status is "done" or "failed")
+                {
+                    _pending.TryRemove(id, out _);
+                    Interlocked.Increment(ref _processed);
+                    Interlocked.Add(ref _faces, state.Faces);
+                    if (state.Status == "failed") Failed.Add((file, state.Error ?? "processing failed"));
+                    if (bar is not null) { bar.Increment(1); bar.Description = Describe(started); }
+                }
+            }
+            if (_pending.IsEmpty && bar is not null && bar.Value >= bar.MaxValue) return;
+            if (_pending.IsEmpty && bar is null) return;
+            await Task.Delay(300, ct).ContinueWith(_ => { }, CancellationToken.None);
+        }
+    }
+
+    private string Describe(Stopwatch clock)
+    {
+        double rate = _processed / Math.Max(0.001, clock.Elapsed.TotalSeconds);
+        return $"{_processed} done · {_faces} faces · {rate:F1} photos/s";
+    }
+
+    public void PrintSummary()
+    {
+        AnsiConsole.MarkupLine($"[green]{_new} new[/], {_skipped} skipped (already imported), [red]{Failed.Count} failed[/], {_faces} faces found");
+        foreach (var (file, reason) in Failed.OrderBy(f => f.File)) AnsiConsole.MarkupLine($"  [red]✗[/] {Markup.Escape(file)}: {Markup.Escape(reason)}");
+    }
+
+    public void PrintLast()
+    {
+        if (_last is not null) AnsiConsole.MarkupLine($"[green]+[/] {Markup.Escape(_last)} ({_faces} faces so far)");
+    }
+}
