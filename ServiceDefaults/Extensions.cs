@@ -2,6 +2,7 @@ using FaceAspire.ServiceDefaults.Health;
 using FaceAspire.ServiceDefaults.Resilience;
 using FaceAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -27,7 +28,8 @@ public static class Extensions
     public const string ReadyTag = "ready";
 
     /// <summary>
-    /// Adds OpenTelemetry (<see cref="TelemetryExtensions.ConfigureOpenTelemetry{TBuilder}"/>), the default
+    /// Adds OpenTelemetry (<see cref="TelemetryExtensions.ConfigureOpenTelemetry{TBuilder}"/>; for web hosts also
+    /// the server-span enrichment the missing ASP.NET Core instrumentation package would give), the default
     /// health checks, Polly retries for every <c>HttpClient</c> from <c>IHttpClientFactory</c>
     /// (<see cref="HttpResilienceExtensions.AddDefaultHttpResilience{TBuilder}"/>) and, when the builder is not a
     /// <see cref="WebApplicationBuilder"/>, an HttpListener serving /health and /alive on 127.0.0.1:<c>HEALTH_PORT</c>
@@ -41,7 +43,9 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddDefaultHttpResilience();
-        if (builder is not WebApplicationBuilder)
+        if (builder is WebApplicationBuilder)
+            builder.Services.AddTransient<IStartupFilter, ServerSpanEnricher>();
+        else
             builder.AddHealthEndpointListener();
         return builder;
     }

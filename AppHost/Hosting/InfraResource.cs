@@ -55,7 +55,7 @@ public abstract partial class InfraResource : Resource, IResourceWithConnectionS
             return;
         }
         _instance.Set(ResourceState.Starting, message: $"infra/{Script} start");
-        var (status, _) = await RunScriptAsync(context, cancellationToken, "status");
+        var (status, _) = await RunScriptAsync(context, cancellationToken, ["status"], log: false);
         if (status != 0)
         {
             var (code, output) = await RunScriptAsync(context, cancellationToken, "start");

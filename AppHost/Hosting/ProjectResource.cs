@@ -92,6 +92,7 @@ public sealed class ProjectResource : Resource
             ["OTEL_SERVICE_NAME"] = Name,
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={_instances[index].Name}",
             // One line per log entry, so the [name] prefix and the log file stay readable.
+            ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };
         foreach (var (key, value) in context.TelemetryEnvironment) env[key] = value;

@@ -28,15 +28,32 @@ internal sealed class HealthEndpointListener(
     HealthCheckService health, IOptions<HealthListenerOptions> options, ILogger<HealthEndpointListener> logger)
     : BackgroundService
 {
+    private HttpListener? _listener;
+
+    /// <summary>Binds before the host reports started, so a health poll right after start cannot be refused.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Port is { } port)
+        {
+            _listener = new HttpListener();
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            _listener.Start();
+            logger.LogInformation("Health endpoints on http://127.0.0.1:{Port}{Health} and {Alive}", port,
+                Extensions.HealthPath, Extensions.AlivePath);
+        }
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _listener?.Close();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.Port is not { } port)
+        if (_listener is not { } listener)
             return;
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
-        logger.LogInformation("Health endpoints on http://127.0.0.1:{Port}{Health} and {Alive}", port,
-            Extensions.HealthPath, Extensions.AlivePath);
         using var stop = stoppingToken.Register(listener.Stop);
         while (!stoppingToken.IsCancellationRequested)
         {
