@@ -21,7 +21,14 @@ INSTANCE_DIR="$INFRA_ROOT/$INSTANCE"
 CACHE_DIR="$INFRA_ROOT/cache"
 SECRETS_FILE="$INSTANCE_DIR/secrets.env"
 PG_LINK="$INSTANCE_DIR/pg"          # a directory, or a symlink when postgres cannot reach the checkout
-PGDATA="$PG_LINK/data"
+# Paths handed to the server are the resolved ones: the postgres user may be unable to follow the link.
+resolve_pg_paths() {
+  PG_DIR=$(readlink -f "$PG_LINK" 2>/dev/null || echo "$PG_LINK")
+  PGDATA="$PG_DIR/data"
+  PG_RUN="$PG_DIR/run"               # unix socket directory, mode 700
+  PG_LOG="$PG_DIR/log/postgres.log"
+}
+resolve_pg_paths
 RMQ_DIR="$INSTANCE_DIR/rabbitmq"
 RMQ_HOME_DIR="$RMQ_DIR/home"        # HOME of the node and its CLI: holds the Erlang cookie
 

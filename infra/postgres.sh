@@ -12,8 +12,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PG_BIN=/usr/lib/postgresql/15/bin
-PG_RUN="$PG_LINK/run"   # unix socket directory, mode 700: only the server user can use the trust login
-PG_LOG="$PG_LINK/log/postgres.log"
 
 if [[ $EUID -eq 0 ]]; then
   PG_OS_USER=postgres
@@ -29,7 +27,7 @@ fi
 place_pg_dir() {
   [[ -e "$PG_LINK" ]] && return 0
   mkdir -p "$INSTANCE_DIR"
-  local sock_len=$(( ${#PG_RUN} + 16 ))
+  local sock_len=$(( ${#PG_LINK} + 20 ))   # <pg>/run/.s.PGSQL.<port>
   if as_pg test -x "$INSTANCE_DIR" && as_pg test -r "$INSTANCE_DIR" && ((sock_len < 100)); then
     mkdir -p "$PG_LINK"
   else
@@ -45,6 +43,7 @@ place_pg_dir() {
 
 initialise() {
   place_pg_dir
+  resolve_pg_paths
   mkdir -p "$PG_RUN" "$(dirname "$PG_LOG")"
   chmod 700 "$PG_RUN"
   [[ $EUID -eq 0 ]] && chown -R "$PG_OS_USER:" "$PG_LINK/"
@@ -93,6 +92,7 @@ EOF
   # who in PG 15 owns public through pg_database_owner). Default privileges cover tables the owner's
   # migrations create later, in any schema.
   su_psql -d "$PG_DB" <<EOF
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS vector;
 REVOKE ALL ON DATABASE $PG_DB FROM PUBLIC;
 GRANT CONNECT ON DATABASE $PG_DB TO $PG_APP;
