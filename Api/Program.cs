@@ -1,5 +1,8 @@
 using FaceAspire.ServiceDefaults;
 
+// Placeholder until the Api applies migrations here: the AppHost runs `FaceAspire.Api migrate` to completion.
+if (args is ["migrate"]) return;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 

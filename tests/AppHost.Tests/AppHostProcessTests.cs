@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace FaceAspire.AppHost.Tests;
+
+/// <summary>Skips, with the reason, while the Api has no POST /api/frames (the pipeline issue adds it); detected
+/// from the Api's sources when the tests are discovered.</summary>
+public sealed class FramesApiFactAttribute : FactAttribute
+{
+    public FramesApiFactAttribute()
+    {
+        var api = Path.Combine(AppHostProcess.RepositoryRoot, "Api");
+        var hasFrames = Directory.EnumerateFiles(api, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/bin/") && !f.Contains("/obj/"))
+            .Any(f => File.ReadAllText(f).Contains("/api/frames", StringComparison.Ordinal));
+        if (!hasFrames)
+            Skip = "The Api has no POST /api/frames yet (pipeline issue); this acceptance test runs once it does.";
+    }
+}
+
+/// <summary>The AppHost as a real process over real PostgreSQL, RabbitMQ and service processes. One class, so its
+/// tests run one after another on the one infra instance "apphosttest".</summary>
+public sealed class AppHostProcessTests(ITestOutputHelper output)
+{
+    private const string Instance = "apphosttest";
+
+    [Fact]
+    public async Task StartsTheStackRestartsAKilledWorkerAndLeavesNothingRunningAfterCtrlC()
+    {
+        await using var host = AppHostProcess.Start(Instance);
+        var endpoints = await host.WaitForEndpointsAsync(TimeSpan.FromMinutes(6));
+        output.WriteLine($"ready in {host.State().GetProperty("readySeconds").GetDouble():0.0} s");
+
+        var api = endpoints.GetProperty("api").GetString()!;
+        var admin = endpoints.GetProperty("admin").GetString()!;
+        Assert.Matches("^fa_[A-Za-z0-9_-]{43}$", endpoints.GetProperty("apiKey").GetString());
+        using var client = new HttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(api + "/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(admin + "/health")).StatusCode);
+        Assert.Equal("Finished", host.Row("migrations").GetProperty("state").GetString());
+
+        var killed = host.Row("worker-1").GetProperty("pid").GetInt32();
+        AppHostProcess.Signal(killed, "KILL");
+        var watch = Stopwatch.StartNew();
+        JsonElement worker;
+        do
+        {
+            await Task.Delay(200);
+            worker = host.Row("worker-1");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"worker-1 not restarted:\n{host.Output}");
+        } while (worker.GetProperty("state").GetString() != "Running" || worker.GetProperty("restarts").GetInt32() == 0);
+        output.WriteLine($"worker-1 restarted and healthy {watch.Elapsed.TotalSeconds:0.0} s after SIGKILL");
+        Assert.Equal(1, worker.GetProperty("restarts").GetInt32());
+        Assert.NotEqual(killed, worker.GetProperty("pid").GetInt32());
+        Assert.Equal(0, host.Row("worker-2").GetProperty("restarts").GetInt32());
+
+        var children = host.State().GetProperty("resources").EnumerateArray()
+            .Where(r => r.GetProperty("pid").ValueKind == JsonValueKind.Number)
+            .Select(r => r.GetProperty("pid").GetInt32()).ToList();
+        Assert.Equal(4, children.Count); // api, worker-1, worker-2, admin
+        var patterns = host.InfraProcessPatterns();
+        Assert.All(patterns, p => Assert.NotEqual("", AppHostProcess.Pgrep(p)));
+
+        watch.Restart();
+        AppHostProcess.Signal(host.Pid, "INT");
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        output.WriteLine($"stopped {watch.Elapsed.TotalSeconds:0.0} s after SIGINT");
+        Assert.All(children, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"child {pid} still running"));
+        Assert.All(patterns, p => Assert.Equal("", AppHostProcess.Pgrep(p)));
+        Assert.False(File.Exists(Path.Combine(host.RunDirectory, "endpoints.json")));
+        Assert.All(host.State().GetProperty("resources").EnumerateArray(),
+            r => Assert.Contains(r.GetProperty("state").GetString(), new[] { "Stopped", "Finished" }));
+    }
+
+    [FramesApiFact]
+    public async Task APostedPhotoOfTwoPeopleGivesTwoFacesWithPersonsAndEmotions()
+    {
+        var shared = Environment.GetEnvironmentVariable("FACEASPIRE_SHARED") ?? Path.Combine(AppHostProcess.RepositoryRoot, "..", "shared");
+        var photo = Path.Combine(shared, "data", "identities", "face_recognition", "knn_examples", "test", "obama_and_biden.jpg");
+        await using var host = AppHostProcess.Start(Instance);
+        var endpoints = await host.WaitForEndpointsAsync(TimeSpan.FromMinutes(6));
+        var api = endpoints.GetProperty("api").GetString()!;
+        using var client = new HttpClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", endpoints.GetProperty("apiKey").GetString());
+
+        using var content = new ByteArrayContent(await File.ReadAllBytesAsync(photo));
+        content.Headers.ContentType = new("image/jpeg");
+        var posted = await client.PostAsync(api + "/api/frames", content);
+        Assert.True(posted.IsSuccessStatusCode, $"POST /api/frames: {(int)posted.StatusCode} {await posted.Content.ReadAsStringAsync()}");
+        var id = JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").ToString();
+
+        var watch = Stopwatch.StartNew();
+        JsonElement faces = default;
+        while (watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var frame = JsonDocument.Parse(await client.GetStringAsync($"{api}/api/frames/{id}")).RootElement;
+            if (frame.TryGetProperty("faces", out faces) && faces.GetArrayLength() == 2)
+                break;
+            await Task.Delay(250);
+        }
+        output.WriteLine($"two faces after {watch.Elapsed.TotalSeconds:0.0} s");
+        Assert.Equal(2, faces.GetArrayLength());
+        foreach (var face in faces.EnumerateArray())
+        {
+            Assert.True(face.TryGetProperty("personId", out var person) && person.ValueKind != JsonValueKind.Null, face.ToString());
+            Assert.True(face.TryGetProperty("emotion", out var emotion) && emotion.ValueKind != JsonValueKind.Null, face.ToString());
+        }
+        AppHostProcess.Signal(host.Pid, "INT");
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+    }
+}
