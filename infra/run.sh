@@ -8,4 +8,4 @@ cd "$repo"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 bash infra/install.sh
 bash models/fetch.sh
-exec dotnet run --project AppHost -c Release -- "$@"
+exec dotnet run --project AppHost -c Release -- --AppHost:Configuration=Release "$@"
