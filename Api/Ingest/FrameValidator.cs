@@ -1,0 +1,51 @@
+using FaceAspire.Vision.Imaging;
+using Microsoft.Extensions.Options;
+
+namespace FaceAspire.Api.Ingest;
+
+/// <summary>
+/// Validates an uploaded image BEFORE it is accepted, from its header only (Vision's <see cref="ImageSniffer"/> and
+/// <see cref="ImageDecoder.Probe"/>; no pixel decode in the Api): format, declared size, header integrity.
+/// Maps Vision's errors to HTTP: not an image / unsupported format → 415, over the byte or pixel limit → 413,
+/// damaged or truncated header → 400. Thread-safe singleton.
+/// </summary>
+public sealed class FrameValidator(IOptions<ApiOptions> options)
+{
+    private readonly ImageDecoder _decoder = new(new ImageLimits(options.Value.MaxImageBytes, options.Value.MaxPixels));
+
+    /// <summary>The format and upright size of <paramref name="image"/>.</summary>
+    /// <exception cref="ApiProblemException">415, 413 or 400 as described on the class; the detail names the part.</exception>
+    public ImageInfo Validate(UploadedImage image)
+    {
+        try
+        {
+            return _decoder.Probe(image.Content);
+        }
+        catch (UnsupportedImageException e)
+        {
+            throw ApiProblemException.Unsupported($"{image.Part}: {e.Message}");
+        }
+        catch (ImageTooLargeException e)
+        {
+            throw ApiProblemException.TooLarge($"{image.Part}: {e.Message}");
+        }
+        catch (ImageDecodeException e)
+        {
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, "Corrupt image", $"{image.Part}: {e.Message}");
+        }
+    }
+
+    /// <summary>The MIME type stored with a frame of <paramref name="format"/>.</summary>
+    public static string MimeType(ImageFormat format) => format switch
+    {
+        ImageFormat.Jpeg => "image/jpeg",
+        ImageFormat.Png => "image/png",
+        ImageFormat.Bmp => "image/bmp",
+        ImageFormat.Gif => "image/gif",
+        ImageFormat.Tga => "image/x-tga",
+        ImageFormat.Psd => "image/vnd.adobe.photoshop",
+        ImageFormat.Pnm => "image/x-portable-anymap",
+        ImageFormat.Hdr => "image/vnd.radiance",
+        _ => "application/octet-stream",
+    };
+}
