@@ -9,13 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace FaceAspire.Api.Apis;
 
-/// <summary>The JSON shape of <c>POST /api/frames</c> (documentation type; the body is parsed by <see cref="FrameRequestReader"/>).</summary>
-/// <param name="Image">Base64 bytes or a data URL (<c>data:image/jpeg;base64,…</c>).</param>
-/// <param name="Timestamp">Capture time: ISO-8601 or unix milliseconds (number or string); used when the image has no EXIF time.</param>
-/// <param name="Source">Camera or uploader name.</param>
-/// <param name="FileName">Original file name, kept in the metadata.</param>
-public sealed record JsonImageRequest(string Image, string? Timestamp, string? Source, string? FileName);
-
 /// <summary><c>/api/frames</c>: ingest and frame status.</summary>
 public static class FramesApi
 {
@@ -29,8 +22,7 @@ public static class FramesApi
             .WithDescription("multipart/form-data (files; optional fields source, timestamp), a raw image/jpeg or image/png body " +
                              "(source/timestamp via query or X-Source/X-Timestamp headers), or JSON {image, timestamp, source}. " +
                              "The same bytes always map to the same frame id and are analysed once.")
-            .Accepts<JsonImageRequest>("application/json")
-            .Accepts<IFormFileCollection>("multipart/form-data")
+            .AddOpenApiOperationTransformer(IngestOpenApi.DescribeBody)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

@@ -169,7 +169,7 @@ public static class FrameRequestReader
     private static ApiProblemException TooLarge(long length, ApiOptions options) =>
         ApiProblemException.TooLarge($"The image is {Mb(length)} MB; the largest image accepted is {Mb(options.MaxImageBytes)} MB.");
 
-    internal static string Mb(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Mb(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? First(Microsoft.Extensions.Primitives.StringValues values) => values.Count > 0 ? values[0] : null;
 
