@@ -20,6 +20,43 @@ public static class FrameRequestReader
     /// 413 too many files or too large, 415 an unsupported request content type.</exception>
     public static async Task<IReadOnlyList<UploadedImage>> ReadAsync(HttpRequest request, ApiOptions options, CancellationToken cancellationToken)
     {
+        // Kestrel's own limit (MaxRequestBytes) would cut the connection mid-upload, and most clients then report a
+        // broken pipe instead of the 413. So this endpoint lets Kestrel read up to DrainFactor × the limit, enforces
+        // the limit itself, and on refusal reads the rest of the body away so the client gets to see the answer.
+        var feature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (feature is { IsReadOnly: false })
+            feature.MaxRequestBodySize = options.MaxRequestBytes * DrainFactor;
+        try
+        {
+            return await ReadCheckedAsync(request, options, cancellationToken);
+        }
+        catch (ApiProblemException)
+        {
+            await DrainAsync(request, cancellationToken);
+            throw;
+        }
+    }
+
+    /// <summary>How many times <see cref="ApiOptions.MaxRequestBytes"/> is read away to deliver a 413; beyond it the connection is cut.</summary>
+    public const int DrainFactor = 4;
+
+    private static async Task DrainAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var buffer = new byte[81920];
+            while (await request.Body.ReadAsync(buffer, cancellationToken) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is BadHttpRequestException or IOException or InvalidOperationException)
+        {
+            // Over the drain limit, or the client gave up: Kestrel closes the connection; nothing more to do.
+        }
+    }
+
+    private static async Task<IReadOnlyList<UploadedImage>> ReadCheckedAsync(HttpRequest request, ApiOptions options, CancellationToken cancellationToken)
+    {
         if (request.ContentLength > options.MaxRequestBytes)
             throw ApiProblemException.TooLarge(
                 $"The request is {request.ContentLength} bytes; the largest accepted is {options.MaxRequestBytes} bytes ({Mb(options.MaxImageBytes)} MB per image).");
@@ -150,10 +187,6 @@ public static class FrameRequestReader
     /// <summary>Reads the whole body, refusing more than <paramref name="limit"/> bytes with 413.</summary>
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
-        // Kestrel enforces MaxRequestBodySize too; this check covers hosts without it and gives the same answer.
-        var feature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (feature is { IsReadOnly: false } && (feature.MaxRequestBodySize is null || feature.MaxRequestBodySize > limit))
-            feature.MaxRequestBodySize = limit;
         var buffer = new MemoryStream(request.ContentLength is { } n and > 0 ? (int)Math.Min(n, limit) : 64 * 1024);
         var chunk = new byte[81920];
         int read;
