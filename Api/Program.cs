@@ -1,11 +1,16 @@
-using FaceAspire.ServiceDefaults;
+using FaceAspire.Api;
+using FaceAspire.Api.Commands;
 
-// Placeholder until the Api applies migrations here: the AppHost runs `FaceAspire.Api migrate` to completion.
-if (args is ["migrate"]) return;
+// `migrate` is the schema step the AppHost runs before the services; `bench-ingest` is the load generator.
+return args switch
+{
+    ["migrate", ..] => await MigrateCommand.RunAsync(args[1..]),
+    ["bench-ingest", ..] => await BenchIngestCommand.RunAsync(args[1..]),
+    _ => await RunApiAsync(args),
+};
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.Run();
+static async Task<int> RunApiAsync(string[] args)
+{
+    await ApiApp.Build(args).RunAsync();
+    return 0;
+}
