@@ -34,7 +34,7 @@ public sealed class FailureTests(PipelineFixture fx) : IClassFixture<PipelineFix
             Assert.Contains("could not be decoded", await fx.ScalarAsync<string>("SELECT error FROM frames WHERE id = @f", ("f", id)));
             Assert.Equal(1, await fx.ScalarAsync<int>("SELECT attempts FROM frames WHERE id = @f", ("f", id)));
         }
-        Assert.Equal(0L, await fx.ScalarAsync<long>("SELECT count(*) FROM faces"));
+        Assert.Equal(0L, await fx.ScalarAsync<long>("SELECT count(*) FROM faces WHERE frame_id = ANY(@ids)", ("ids", ids)));
         Assert.Equal(errorsBefore, await fx.QueueDepthAsync(ErrorQueue));
         Assert.Equal(0, await fx.QueueDepthAsync("analyze-frame"));
     }
