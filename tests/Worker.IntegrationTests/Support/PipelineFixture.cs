@@ -3,6 +3,7 @@ using FaceAspire.Core.Data;
 using FaceAspire.Testing;
 using MassTransit;
 using Npgsql;
+using Xunit;
 
 namespace FaceAspire.Worker.IntegrationTests.Support;
 
