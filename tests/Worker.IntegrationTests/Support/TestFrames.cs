@@ -31,10 +31,19 @@ public static class TestFrames
     /// with the face at most ~40 % of its height, then jittered by <paramref name="variant"/> (shift of a few
     /// pixels, ±3 % scale, JPEG quality 80–94), so each variant has different bytes.
     /// </summary>
-    /// <returns>The JPEG, or null when the photo has no face.</returns>
+    /// <returns>The JPEG, or null when the photo has no face or cannot be decoded (some .jpg files are WebP).</returns>
     public static byte[]? Webcam640(byte[] photo, int variant)
     {
-        using var image = Analyzer.Decoder.Decode(photo);
+        RgbImage decoded;
+        try
+        {
+            decoded = Analyzer.Decoder.Decode(photo);
+        }
+        catch (ImageDecodeException)
+        {
+            return null;
+        }
+        using var image = decoded;
         var faces = Analyzer.Detector.Detect(image);
         if (faces.Count == 0)
             return null;
