@@ -1,6 +1,7 @@
 using FaceAspire.ServiceDefaults;
+using FaceAspire.Worker.Extensions;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddServiceDefaults();
-var host = builder.Build();
-host.Run();
+builder.AddWorkerServices();
+builder.Build().Run();
