@@ -41,4 +41,13 @@ public sealed class WorkerOptions
     /// </summary>
     [Range(0, 512)]
     public int CropSize { get; set; } = 112;
+
+    /// <summary>
+    /// Privacy mode: store no face crops at all (<see cref="EffectiveCropSize"/> becomes 0), whatever
+    /// <see cref="CropSize"/> says. Boxes, embeddings and emotions are still stored. Default false.
+    /// </summary>
+    public bool PrivacyMode { get; set; }
+
+    /// <summary>The crop size actually used: 0 in <see cref="PrivacyMode"/>, else <see cref="CropSize"/>.</summary>
+    public int EffectiveCropSize => PrivacyMode ? 0 : CropSize;
 }

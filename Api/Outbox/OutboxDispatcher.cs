@@ -28,6 +28,9 @@ public sealed class OutboxDispatcher(
     /// <summary>Where AnalyzeFrame goes: the durable queue <c>analyze-frame</c> (MassTransit short address).</summary>
     public static readonly Uri Address = new("queue:analyze-frame");
 
+    /// <summary>Where RunJob goes: the durable queue <c>run-job</c> (maintenance jobs, issue 6).</summary>
+    public static readonly Uri JobAddress = new("queue:run-job");
+
     private readonly OutboxOptions _options = options.Value;
 
     /// <inheritdoc />
@@ -101,6 +104,7 @@ public sealed class OutboxDispatcher(
         {
             timeout.CancelAfter(TimeSpan.FromSeconds(_options.SendTimeoutSeconds));
             var endpoint = await bus.GetSendEndpoint(Address);
+            var jobEndpoint = await bus.GetSendEndpoint(JobAddress);
             var sends = new List<(long Id, Task Task)>(rows.Count);
             foreach (var row in rows)
             {
@@ -116,7 +120,8 @@ public sealed class OutboxDispatcher(
                     poison.Add(row.Id);
                     continue;
                 }
-                sends.Add((row.Id, endpoint.Send(message, message.GetType(), timeout.Token)));
+                var target = message is Core.Contracts.RunJob ? jobEndpoint : endpoint;
+                sends.Add((row.Id, target.Send(message, message.GetType(), timeout.Token)));
             }
             foreach (var (id, task) in sends)
             {

@@ -33,6 +33,12 @@ public sealed class FaceDbContext(DbContextOptions<FaceDbContext> options) : DbC
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
     /// <summary>Merges, for undo.</summary>
     public DbSet<PersonMerge> PersonMerges => Set<PersonMerge>();
+    /// <summary>Maintenance jobs with progress.</summary>
+    public DbSet<Job> Jobs => Set<Job>();
+    /// <summary>Learner-mood answers stored per session.</summary>
+    public DbSet<MoodResult> MoodResults => Set<MoodResult>();
+    /// <summary>Merges proposed by the re-cluster job.</summary>
+    public DbSet<MergeSuggestion> MergeSuggestions => Set<MergeSuggestion>();
 
     /// <summary>
     /// Options for a context on <paramref name="dataSource"/>: Npgsql provider, and

@@ -25,6 +25,8 @@ namespace FaceAspire.Worker.Consumers;
 public sealed class AnalyzeFrameConsumer(
     FrameWriter writer,
     IFaceAnalyzer analyzer,
+    VisionOptions vision,
+    Npgsql.NpgsqlDataSource dataSource,
     IOptions<WorkerOptions> options,
     ILogger<AnalyzeFrameConsumer> logger) : IConsumer<AnalyzeFrame>
 {
@@ -55,13 +57,17 @@ public sealed class AnalyzeFrameConsumer(
         }
 
         ImageAnalysis analysis;
+        byte[] thumbnail;
         using (var activity = PipelineTelemetry.Source.StartActivity("analyze"))
         {
             activity?.SetTag("frame.id", frameId);
             activity?.SetTag("frame.bytes", work.Content.Length);
             try
             {
-                analysis = analyzer.Analyze(work.Content, new AnalysisRequest(CropSize: options.Value.CropSize));
+                // Decoded once here (not inside Analyze) because the 300 px thumbnail is made from the same pixels.
+                using var image = new ImageDecoder(vision.Limits).Decode(work.Content);
+                analysis = analyzer.Analyze(image, new AnalysisRequest(CropSize: options.Value.EffectiveCropSize));
+                thumbnail = Thumbnails.Encode(image);
             }
             catch (ImageDecodeException e)
             {
@@ -81,6 +87,7 @@ public sealed class AnalyzeFrameConsumer(
             result = await writer.WriteAsync(frameId, analysis.Width, analysis.Height, analyzer.EmbeddingModel, faces, ct);
             activity?.SetTag("persons.new", result.Faces.Count(f => f.NewPerson));
         }
+        await Thumbnails.StoreAsync(dataSource, frameId, thumbnail, ct);
         await PublishAsync(context, result);
         logger.LogInformation("Frame {FrameId} done: {Faces} face(s), attempt {Attempt}{Replayed}", frameId, result.Faces.Count,
             work.Attempts, result.Replayed ? " (another delivery had already stored it)" : "");

@@ -1,6 +1,8 @@
 using FaceAspire.Core.Data;
 using FaceAspire.Vision;
+using FaceAspire.Core.Jobs;
 using FaceAspire.Worker.Consumers;
+using FaceAspire.Worker.Jobs;
 using FaceAspire.Worker.Pipeline;
 using MassTransit;
 
@@ -36,6 +38,15 @@ public static class Extensions
         // Load the models at start, not at the first message: a missing model must stop the process at once.
         builder.Services.AddHostedService<AnalyzerWarmup>();
 
+        builder.Services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddSingleton<IMaintenanceJob, RetentionJob>();
+        builder.Services.AddSingleton<IMaintenanceJob, ReclusterJob>();
+        builder.Services.AddSingleton<IMaintenanceJob, ReindexJob>();
+        builder.Services.AddSingleton<IMaintenanceJob, ReembedJob>();
+        builder.Services.AddHostedService<ReembedStarter>();
+
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
         builder.Services.AddMassTransit(x =>
         {
@@ -46,6 +57,11 @@ public static class Extensions
                 h.Tags.Add("ready");
             });
             x.AddConsumer<AnalyzeFrameConsumer, AnalyzeFrameConsumerDefinition>();
+            // Request/response consumers (issue 6): the Api waits for their answers.
+            x.AddConsumer<AnalyzeMoodConsumer>(c => c.ConcurrentMessageLimit = builder.Configuration.GetValue("Worker:Concurrency", 2));
+            x.AddConsumer<IdentifyFacesConsumer>(c => c.ConcurrentMessageLimit = builder.Configuration.GetValue("Worker:Concurrency", 2));
+            x.AddConsumer<EnrolPersonConsumer>(c => c.ConcurrentMessageLimit = 1);
+            x.AddConsumer<RunJobConsumer, RunJobConsumerDefinition>();
             x.AddConsumer<AnalyzeFrameFaultConsumer>(c => c.UseMessageRetry(r =>
             {
                 r.Exponential(10, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));

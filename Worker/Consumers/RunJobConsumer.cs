@@ -1,0 +1,63 @@
+using System.Text.Json;
+using FaceAspire.Core.Contracts;
+using FaceAspire.Core.Jobs;
+using FaceAspire.Worker.Jobs;
+using MassTransit;
+
+namespace FaceAspire.Worker.Consumers;
+
+/// <summary>
+/// Runs a maintenance job (queue <c>run-job</c>, one job at a time per worker): claims the <c>jobs</c> row (a
+/// finished job is acknowledged without work; a running one is taken over, since a redelivery means its worker
+/// died), runs the <see cref="IMaintenanceJob"/> of its kind, and finishes the row with the result or the error
+/// (both audited). Job errors are recorded, not retried: every job can simply be requested again.
+/// Limit: RabbitMQ's consumer timeout (30 min by default) bounds how long one job may hold its message.
+/// </summary>
+public sealed class RunJobConsumer(JobStore jobs, IEnumerable<IMaintenanceJob> implementations, ILogger<RunJobConsumer> logger) : IConsumer<RunJob>
+{
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<RunJob> context)
+    {
+        var jobId = context.Message.JobId;
+        var ct = context.CancellationToken;
+        var claimed = await jobs.ClaimAsync(jobId, ct);
+        if (claimed is not { } job)
+        {
+            logger.LogInformation("Job {JobId} is unknown or already finished; nothing to do", jobId);
+            return;
+        }
+        var implementation = implementations.FirstOrDefault(i => i.Kind == job.Kind);
+        if (implementation is null)
+        {
+            await jobs.FinishAsync(jobId, job.Kind, null, $"no implementation for job kind '{job.Kind}'", ct);
+            return;
+        }
+        logger.LogInformation("Job {JobId} ({Kind}) started", jobId, job.Kind);
+        using var parameters = JsonDocument.Parse(job.Parameters ?? "{}");
+        try
+        {
+            var result = await implementation.RunAsync(new JobRun(jobId, parameters.RootElement.Clone(), jobs), ct);
+            await jobs.FinishAsync(jobId, job.Kind, JsonSerializer.Serialize(result, OutboxJson), null, ct);
+            logger.LogInformation("Job {JobId} ({Kind}) done: {Result}", jobId, job.Kind, JsonSerializer.Serialize(result, OutboxJson));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Job {JobId} ({Kind}) failed", jobId, job.Kind);
+            await jobs.FinishAsync(jobId, job.Kind, null, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
+        }
+    }
+
+    private static readonly JsonSerializerOptions OutboxJson = new(JsonSerializerDefaults.Web);
+}
+
+/// <summary>Endpoint <c>run-job</c>: one job at a time per worker process (jobs are heavy and long).</summary>
+public sealed class RunJobConsumerDefinition : ConsumerDefinition<RunJobConsumer>
+{
+    /// <summary>Sets the queue name and a concurrency of 1.</summary>
+    public RunJobConsumerDefinition()
+    {
+        EndpointName = "run-job";
+        ConcurrentMessageLimit = 1;
+        Endpoint(e => e.PrefetchCount = 1);
+    }
+}
