@@ -37,6 +37,10 @@ public static class ApiApp
         app.MapFacesApi();
         app.MapPersonsApi();
         app.MapEmotionsApi();
+        app.MapMoodApi();
+        app.MapIdentifyApi();
+        app.MapJobsApi();
+        app.MapThumbnailsApi();
         return app;
     }
 }

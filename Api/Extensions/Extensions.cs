@@ -50,6 +50,10 @@ public static class Extensions
         services.AddSingleton<FrameValidator>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IngestService>();
+        // Issue 6: mood/identify/enrolment over request/response, maintenance jobs.
+        services.AddOptions<Mood.MoodOptions>().BindConfiguration(Mood.MoodOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Mood.MoodService>();
+        services.AddSingleton<Core.Jobs.JobStore>();
 
         builder.AddMessaging();
         if (builder.Configuration.GetValue(OutboxOptions.SectionName + ":Enabled", true))

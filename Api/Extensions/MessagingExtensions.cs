@@ -20,6 +20,10 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+            // Request clients of the worker's request/response consumers (queues named by the kebab-case formatter).
+            x.AddRequestClient<Core.Contracts.AnalyzeMood>(new Uri("queue:analyze-mood"));
+            x.AddRequestClient<Core.Contracts.IdentifyFaces>(new Uri("queue:identify-faces"));
+            x.AddRequestClient<Core.Contracts.EnrolPerson>(new Uri("queue:enrol-person"));
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(broker.Host, broker.Port, broker.VirtualHost, h =>

@@ -112,6 +112,8 @@ public static class FrameRequestReader
             throw ApiProblemException.TooLarge($"The request holds {form.Files.Count} files; at most {options.MaxFilesPerRequest} are accepted per request.");
         var source = Clean(First(form["source"]));
         var timestamp = Timestamps.Parse(First(form["timestamp"]), "timestamp");
+        // The client's path of the file (the CLI import sends it); only meaningful with one file per request.
+        var path = form.Files.Count == 1 ? CleanPath(First(form["path"])) : null;
         var images = new List<UploadedImage>(form.Files.Count);
         foreach (var file in form.Files)
         {
@@ -123,7 +125,7 @@ public static class FrameRequestReader
             var content = new byte[file.Length];
             await using (var stream = file.OpenReadStream())
                 await stream.ReadExactlyAsync(content, cancellationToken);
-            images.Add(new UploadedImage(content, Clean(file.FileName), source, timestamp, part));
+            images.Add(new UploadedImage(content, Clean(file.FileName), source, timestamp, part, path));
         }
         return images;
     }
@@ -205,6 +207,13 @@ public static class FrameRequestReader
     internal static string Mb(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? First(Microsoft.Extensions.Primitives.StringValues values) => values.Count > 0 ? values[0] : null;
+
+    /// <summary>Like <see cref="Clean"/> but keeps up to 1,000 characters (paths are long).</summary>
+    private static string? CleanPath(string? value)
+    {
+        value = value is null ? null : new string([.. value.Where(c => !char.IsControl(c))]).Trim();
+        return string.IsNullOrEmpty(value) ? null : value.Length <= 1000 ? value : value[..1000];
+    }
 
     /// <summary>Trims, drops empty values and caps free text at 200 characters.</summary>
     private static string? Clean(string? value)

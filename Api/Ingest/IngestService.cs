@@ -63,6 +63,14 @@ public sealed class IngestService(FrameValidator validator, FrameIngest ingest, 
             w.WriteStartObject();
             WriteIfNotNull(w, "fileName", image.FileName);
             WriteIfNotNull(w, "source", image.Source);
+            if (image.Path is { } path)
+            {
+                w.WriteString("path", path);
+                // The folder, for browsing a photo library by album: everything before the last separator.
+                var cut = path.LastIndexOfAny(['/', '\\']);
+                if (cut > 0)
+                    w.WriteString("folder", path[..cut]);
+            }
             w.WriteString("format", info.Format.ToString().ToLowerInvariant());
             w.WriteNumber("bytes", image.Content.Length);
             w.WriteNumber("width", info.Width);

@@ -6,4 +6,5 @@ namespace FaceAspire.Api.Ingest;
 /// <param name="Source">Camera or uploader name from the form, query, header or JSON; null when none.</param>
 /// <param name="Timestamp">Client capture time (ISO-8601 or unix ms), used when the image has no EXIF time.</param>
 /// <param name="Part">Where in the request it came from, for error messages (e.g. <c>file 'a.jpg'</c>, <c>body</c>).</param>
-public sealed record UploadedImage(byte[] Content, string? FileName, string? Source, DateTimeOffset? Timestamp, string Part);
+/// <param name="Path">The file's path on the client (multipart field <c>path</c>, sent by the CLI import), or null.</param>
+public sealed record UploadedImage(byte[] Content, string? FileName, string? Source, DateTimeOffset? Timestamp, string Part, string? Path = null);

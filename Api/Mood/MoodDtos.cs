@@ -1,0 +1,65 @@
+using System.Text.Json.Serialization;
+
+namespace FaceAspire.Api.Mood;
+
+/// <summary>A face box in pixels.</summary>
+public sealed record BoxDto(float X, float Y, float W, float H);
+
+/// <summary>
+/// The answer of <c>POST /api/analyze-mood</c> (snake_case on the wire, the shape). Emotions are percentages
+/// in [0, 100] keyed by the 7 canonical labels; the score and status are <see cref="Core.Engagement.EngagementScorer"/>'s.
+/// </summary>
+public sealed record MoodDto(
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("dominant_emotion")] string DominantEmotion,
+    [property: JsonPropertyName("emotions")] IReadOnlyDictionary<string, double> Emotions,
+    [property: JsonPropertyName("engagement_score")] double EngagementScore,
+    [property: JsonPropertyName("engagement_status")] string EngagementStatus,
+    [property: JsonPropertyName("recommendations")] IReadOnlyList<string> Recommendations,
+    [property: JsonPropertyName("age")] float? Age,
+    [property: JsonPropertyName("gender")] string? Gender,
+    [property: JsonPropertyName("face")] BoxDto Face,
+    [property: JsonPropertyName("timestamp")] DateTimeOffset Timestamp,
+    [property: JsonPropertyName("faces_in_image")] int FacesInImage);
+
+/// <summary>One frame of a batch: the mood, or why there is none.</summary>
+public sealed record BatchFrameDto(
+    [property: JsonPropertyName("index")] int Index,
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("result")] MoodDto? Result,
+    [property: JsonPropertyName("status")] int Status,
+    [property: JsonPropertyName("message")] string? Message);
+
+/// <summary>The batch summary over successful frames.</summary>
+public sealed record BatchSummaryDto(
+    [property: JsonPropertyName("frames")] int Frames,
+    [property: JsonPropertyName("analyzed")] int Analyzed,
+    [property: JsonPropertyName("failed")] int Failed,
+    [property: JsonPropertyName("mean_engagement_score")] double? MeanEngagementScore,
+    [property: JsonPropertyName("status_distribution")] IReadOnlyDictionary<string, int> StatusDistribution,
+    [property: JsonPropertyName("dominant_emotion")] string? DominantEmotion,
+    [property: JsonPropertyName("mean_emotions")] IReadOnlyDictionary<string, double>? MeanEmotions);
+
+/// <summary>The answer of <c>POST /api/batch-analyze-mood</c>.</summary>
+public sealed record BatchDto(
+    [property: JsonPropertyName("summary")] BatchSummaryDto Summary,
+    [property: JsonPropertyName("results")] IReadOnlyList<BatchFrameDto> Results);
+
+/// <summary>One point of a session timeline.</summary>
+public sealed record TimelinePointDto(
+    [property: JsonPropertyName("timestamp")] DateTimeOffset Timestamp,
+    [property: JsonPropertyName("engagement_score")] double EngagementScore,
+    [property: JsonPropertyName("engagement_status")] string EngagementStatus,
+    [property: JsonPropertyName("dominant_emotion")] string DominantEmotion,
+    [property: JsonPropertyName("rolling_score")] double RollingScore);
+
+/// <summary>The answer of <c>GET /api/sessions/{id}/engagement</c>.</summary>
+public sealed record SessionEngagementDto(
+    [property: JsonPropertyName("session")] string Session,
+    [property: JsonPropertyName("count")] int Count,
+    [property: JsonPropertyName("mean_score")] double MeanScore,
+    [property: JsonPropertyName("rolling_score")] double RollingScore,
+    [property: JsonPropertyName("rolling_status")] string RollingStatus,
+    [property: JsonPropertyName("rolling_method")] string RollingMethod,
+    [property: JsonPropertyName("status_distribution")] IReadOnlyDictionary<string, int> StatusDistribution,
+    [property: JsonPropertyName("timeline")] IReadOnlyList<TimelinePointDto> Timeline);
