@@ -86,18 +86,21 @@ public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, VisionOptions vi
         var faceIds = new List<Guid>();
         var frameIds = new List<Guid>();
         var emptied = new HashSet<Guid>();
+        var added = 0;
         (Guid Face, float Quality) best = (Guid.Empty, float.MinValue);
         foreach (var p in prepared)
         {
             var (frameId, faceId, oldPerson) = await StoreAsync(connection, transaction, p, personId, now, ct);
             if (oldPerson is { } old && old != personId)
                 emptied.Add(old);
+            if (oldPerson != personId)
+                added++; // a face the person already had (same photo enrolled again) is not counted twice
             faceIds.Add(faceId);
             frameIds.Add(frameId);
             if (p.Face.Quality > best.Quality)
                 best = (faceId, p.Face.Quality);
         }
-        await store.UpdatePersonAsync(personId, faceIds.Count, now, best.Face, best.Quality, connection, transaction, ct);
+        await store.UpdatePersonAsync(personId, added, now, best.Face, best.Quality, connection, transaction, ct);
         if (emptied.Count > 0)
             await RepairOldPersonsAsync(connection, transaction, [.. emptied], ct);
         var details = JsonSerializer.Serialize(new { images = message.Images.Select(i => i.Name), faces = faceIds, moved_from = emptied });
