@@ -22,7 +22,6 @@ public static class MoodApi
             .WithSummary("Emotion, engagement score/status and recommendations for the largest face of one image")
             .WithDescription("JSON {image: base64 or data URL, timestamp?, session?}; answered synchronously by a worker. " +
                              "400 no/invalid image, 422 no face or face too small (success:false), 503 no worker answered.")
-            .Accepts<JsonElement>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
@@ -31,7 +30,6 @@ public static class MoodApi
             .WithName("BatchAnalyzeMood")
             .WithSummary("Mood of N frames (sent as N concurrent requests over the workers) with a summary")
             .WithDescription("JSON {frames: [{image, timestamp?}], session?}.")
-            .Accepts<JsonElement>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .DisableAntiforgery();

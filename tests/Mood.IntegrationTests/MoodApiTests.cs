@@ -94,11 +94,13 @@ public sealed class MoodApiTests(SystemFixture fx, ITestOutputHelper output) : I
         var body = await Images.ExpectAsync(await fx.Client.GetAsync($"api/sessions/{session}/engagement"), HttpStatusCode.OK);
         Assert.Equal(3, body.GetProperty("count").GetInt32());
         var timeline = body.GetProperty("timeline").EnumerateArray().ToList();
-        Assert.Equal(scores, timeline.Select(p => p.GetProperty("engagement_score").GetDouble()).ToList());
+        // Stored as real (float4): equal to 2 decimals.
+        Assert.Equal(scores, timeline.Select(p => Math.Round(p.GetProperty("engagement_score").GetDouble(), 2)).ToList());
         Assert.True(timeline.Select(p => p.GetProperty("timestamp").GetDateTimeOffset()).SequenceEqual(
             timeline.Select(p => p.GetProperty("timestamp").GetDateTimeOffset()).Order()));
-        double ema = scores[0];
-        foreach (var s in scores.Skip(1))
+        var stored = timeline.Select(p => p.GetProperty("engagement_score").GetDouble()).ToList();
+        double ema = stored[0];
+        foreach (var s in stored.Skip(1))
             ema = 0.3 * s + 0.7 * ema;
         Assert.Equal(Math.Round(ema, 2), body.GetProperty("rolling_score").GetDouble(), 2);
         Assert.Equal(Math.Round(scores.Average(), 2), body.GetProperty("mean_score").GetDouble(), 2);
