@@ -11,6 +11,8 @@ const string Usage = """
       calibrate-identity [--data DIR]                             ROC AUC and best threshold on identity sets
       import DIR [--recursive] [--watch] [--source NAME] [--api URL --key KEY] [--parallel N]
                                                                   post a folder's photos to the ingest API (resumable)
+      jobs run retention|recluster|reindex|reembed [--params JSON] [--no-wait] [--api URL --key KEY]
+      jobs status ID | jobs list                                  maintenance jobs over the API, with progress
     Models come from models/manifest.json (run models/fetch.sh first).
     """;
 
@@ -26,6 +28,7 @@ try
         "evaluate-emotions" => EvaluateEmotionsCommand.Run(new CliArgs(rest, "labels", "model", "margin")),
         "calibrate-identity" => CalibrateIdentityCommand.Run(new CliArgs(rest, "data")),
         "import" => FaceAspire.Cli.Import.ImportCommand.Run(new CliArgs(rest, "source", "api", "key", "parallel")),
+        "jobs" => JobsCommand.Run(new CliArgs(rest, "api", "key", "params")),
         "help" or "--help" or "-h" => Ok(Usage),
         var other => throw new UsageException($"Unknown command '{other}'."),
     };

@@ -23,6 +23,14 @@ public sealed class IngestClient(HttpClient http, string apiKey) : IDisposable
     /// <exception cref="UsageException">Neither is known.</exception>
     public static IngestClient Create(string? api, string? key)
     {
+        var (url, apiKey) = ResolveEndpoint(api, key);
+        return new IngestClient(new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) }, apiKey);
+    }
+
+    /// <summary>The API base URL (ending in /) and key, found as <see cref="Create"/> describes.</summary>
+    /// <exception cref="UsageException">Neither is known.</exception>
+    public static (Uri Url, string Key) ResolveEndpoint(string? api, string? key)
+    {
         api ??= Environment.GetEnvironmentVariable("FACEASPIRE_API");
         key ??= Environment.GetEnvironmentVariable("FACEASPIRE_API_KEY");
         if (api is null || key is null)
@@ -39,7 +47,7 @@ public sealed class IngestClient(HttpClient http, string apiKey) : IDisposable
         }
         if (api is null || key is null)
             throw new UsageException("No API given: pass --api URL --key KEY, set FACEASPIRE_API/FACEASPIRE_API_KEY, or run the AppHost (it writes .run/endpoints.json).");
-        return new IngestClient(new HttpClient { BaseAddress = new Uri(api.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(2) }, key);
+        return (new Uri(api.TrimEnd('/') + "/"), key);
     }
 
     /// <summary>Posts one file with its source, capture-time hint and original path.</summary>

@@ -29,10 +29,12 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
     /// <param name="connection">An open connection.</param>
     /// <param name="transaction">The connection's current transaction, or null.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
+    /// <param name="modelVersion">When set, only faces embedded by this model are searched (vectors of different
+    /// models are not comparable; see the re-embedding job).</param>
     /// <returns>At most <paramref name="k"/> neighbours, distances ascending.</returns>
     /// <exception cref="ArgumentException">Bad embedding or k.</exception>
     public async Task<IReadOnlyList<Neighbour>> NearestAsync(float[] embedding, int k, NpgsqlConnection connection,
-        NpgsqlTransaction? transaction, CancellationToken cancellationToken = default)
+        NpgsqlTransaction? transaction, CancellationToken cancellationToken = default, string? modelVersion = null)
     {
         ValidateEmbedding(embedding);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
@@ -45,7 +47,7 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
                 BatchCommands =
                 {
                     new NpgsqlBatchCommand($"SET LOCAL hnsw.ef_search = {efSearch}"),
-                    new NpgsqlBatchCommand(NearestSql)
+                    new NpgsqlBatchCommand(modelVersion is null ? NearestSql : NearestSameModelSql)
                     {
                         Parameters =
                         {
@@ -55,6 +57,8 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
                     },
                 },
             };
+            if (modelVersion is not null)
+                batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter<string>("mv", modelVersion));
             var result = new List<Neighbour>(k);
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
@@ -81,6 +85,10 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
     /// </summary>
     public const string NearestSql =
         "SELECT id, person_id, (embedding <=> @q::vector)::real AS distance FROM faces ORDER BY embedding <=> @q::vector LIMIT @k";
+
+    /// <summary><see cref="NearestSql"/> restricted to one embedding model (<c>@mv</c>), filtered after the index scan.</summary>
+    public const string NearestSameModelSql =
+        "SELECT id, person_id, (embedding <=> @q::vector)::real AS distance FROM faces WHERE model_version = @mv ORDER BY embedding <=> @q::vector LIMIT @k";
 
     /// <summary>Inserts one face row including its embedding. The frame and person (if any) must exist.</summary>
     /// <exception cref="ArgumentException">The observation fails <see cref="FaceObservation.Validate"/>.</exception>

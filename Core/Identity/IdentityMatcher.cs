@@ -68,13 +68,14 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
             throw new InvalidOperationException("IdentityMatcher needs a READ COMMITTED transaction: the re-check after the lock must see newly committed faces.");
 
         var faceId = Guid.CreateVersion7();
-        var match = Vote(await store.NearestAsync(face.Embedding, _options.TopK, connection, transaction, cancellationToken));
+        // Only vectors of the same embedding model are comparable (faces of an older model wait for re-embedding).
+        var match = Vote(await store.NearestAsync(face.Embedding, _options.TopK, connection, transaction, cancellationToken, origin.ModelVersion));
         var newPerson = false;
         if (match is null)
         {
             await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({NewPersonLockKey})", connection, transaction))
                 await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-            match = Vote(await store.NearestAsync(face.Embedding, _options.TopK, connection, transaction, cancellationToken));
+            match = Vote(await store.NearestAsync(face.Embedding, _options.TopK, connection, transaction, cancellationToken, origin.ModelVersion));
             if (match is null)
             {
                 var personId = Guid.CreateVersion7();
