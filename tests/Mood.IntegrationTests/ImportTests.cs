@@ -35,8 +35,9 @@ public sealed class ImportTests(SystemFixture fx, ITestOutputHelper output) : IC
     [Fact]
     public async Task AKilledImportResumesAndASecondRunSkipsEverythingWithMetadataKept()
     {
-        var photos = TestFrames.PhotosUnder(SharedData.PathOf("identities/face_recognition/knn_examples"))
-            .Append(SharedData.PathOf("identities/deepface/img14.jpg")).ToList();
+        // deepface photos: no other test of this class imports them, so the frame count measures this import alone.
+        var photos = Enumerable.Range(1, 16).Select(i => SharedData.PathOf($"identities/deepface/img{i}.jpg")).Where(File.Exists).ToList();
+        Assert.Contains(photos, p => p.EndsWith("img14.jpg"));
         var folder = Album("library", photos);
         var before = await FramesAsync();
 
