@@ -23,15 +23,15 @@ public sealed class MigrationOnAnEmptyDatabaseTests(EmptyDatabaseFixture db) : I
             DatabaseMigrator.MigrateAsync(db.OwnerConnectionString, default),
             DatabaseMigrator.MigrateAsync(db.OwnerConnectionString, default));
         var applied = await DatabaseMigrator.GetAppliedMigrationsAsync(db.OwnerConnectionString, default);
-        Assert.Equal(["20261122000000_Initial"], applied);
+        Assert.Equal(["20261122000000_Initial", "20261124000000_MoodAndJobs"], applied);
         var tables = await TablesAsync();
         Assert.Equal(["__EFMigrationsHistory", "api_keys", "audit_log", "emotions", "faces", "frame_images", "frames",
-            "outbox_messages", "person_merges", "persons"], tables);
+            "jobs", "merge_suggestions", "mood_results", "outbox_messages", "person_merges", "persons"], tables);
 
         await DatabaseMigrator.MigrateAsync(db.OwnerConnectionString, default);
         Assert.Equal(applied, await DatabaseMigrator.GetAppliedMigrationsAsync(db.OwnerConnectionString, default));
         Assert.Equal(tables, await TablesAsync());
-        Assert.Equal(1, await TestData.ScalarAsync(db.OwnerDataSource, """SELECT count(*) FROM "__EFMigrationsHistory" """));
+        Assert.Equal(applied.Count, await TestData.ScalarAsync(db.OwnerDataSource, """SELECT count(*) FROM "__EFMigrationsHistory" """));
     }
 
     private async Task<List<string>> TablesAsync()
