@@ -1,0 +1,25 @@
+namespace FaceAspire.Core.Data.Entities;
+
+/// <summary>
+/// A message waiting to be published (table <c>outbox_messages</c>), written in the same transaction as the state
+/// change it announces (our transactional outbox; MassTransit.EntityFrameworkCore is not in this registry).
+/// A dispatcher reads undispatched rows in <see cref="Id"/> order (partial index), publishes, and sets
+/// <see cref="DispatchedAt"/>. Create rows with <see cref="OutboxSerializer.Create{T}"/>.
+/// </summary>
+public sealed class OutboxMessage
+{
+    /// <summary>Primary key (identity); publish order.</summary>
+    public long Id { get; set; }
+    /// <summary>Full CLR name of the contract, e.g. <c>FaceAspire.Core.Contracts.AnalyzeFrame</c>.</summary>
+    public string MessageType { get; set; } = "";
+    /// <summary>The message as JSON (jsonb), System.Text.Json web defaults (camelCase).</summary>
+    public string Body { get; set; } = "{}";
+    /// <summary>When written.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When published; null while pending.</summary>
+    public DateTimeOffset? DispatchedAt { get; set; }
+    /// <summary>Failed publish attempts so far.</summary>
+    public int Attempts { get; set; }
+    /// <summary>Error of the last failed attempt.</summary>
+    public string? LastError { get; set; }
+}

@@ -1,0 +1,18 @@
+using FaceAspire.Core.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FaceAspire.Core.Data.EntityConfigurations;
+
+internal sealed class AuditLogEntryEntityTypeConfiguration : IEntityTypeConfiguration<AuditLogEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditLogEntry> builder)
+    {
+        builder.ToTable("audit_log");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).UseIdentityByDefaultColumn();
+        builder.Property(a => a.At).HasDefaultValueSql("now()");
+        builder.Property(a => a.Details).HasColumnType("jsonb");
+        builder.HasIndex(a => a.At).HasDatabaseName("ix_audit_log_at");
+    }
+}

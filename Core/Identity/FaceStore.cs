@@ -1,0 +1,182 @@
+using FaceAspire.Core.Data;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FaceAspire.Core.Identity;
+
+/// <summary>
+/// Raw-SQL access to the parts of <c>faces</c>/<c>persons</c> EF cannot express: the <c>vector(512)</c> column
+/// and the HNSW nearest-neighbour search. Embeddings travel as <c>real[]</c> and are cast on the server
+/// (<c>@e::vector</c>, pgvector's real[]→vector cast; read back with <c>embedding::real[]</c>), because the
+/// Pgvector .NET plugin (0.1.3, the only one in this registry) does not work with Npgsql 10
+/// (docs/adr/0008-vector-as-real-array.md). Every method runs on the caller's connection and transaction.
+/// Thread-safe (stateless apart from options).
+/// </summary>
+public sealed class FaceStore(IOptions<IdentityOptions> options)
+{
+    private readonly IdentityOptions _options = options.Value;
+
+    /// <summary>
+    /// The <paramref name="k"/> stored faces closest to <paramref name="embedding"/> by cosine distance, nearest
+    /// first, via <c>ORDER BY embedding &lt;=&gt; @q LIMIT k</c> on the HNSW index (approximate: recall depends on
+    /// <see cref="IdentityOptions.EfSearch"/>, set with <c>SET LOCAL hnsw.ef_search</c>). Faces of every model
+    /// version are searched. Without a transaction, one is opened and committed around the query, because
+    /// <c>SET LOCAL</c> needs one.
+    /// </summary>
+    /// <param name="embedding">512 floats (see <see cref="ValidateEmbedding"/>).</param>
+    /// <param name="k">Number of neighbours, ≥ 1.</param>
+    /// <param name="connection">An open connection.</param>
+    /// <param name="transaction">The connection's current transaction, or null.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>At most <paramref name="k"/> neighbours, distances ascending.</returns>
+    /// <exception cref="ArgumentException">Bad embedding or k.</exception>
+    public async Task<IReadOnlyList<Neighbour>> NearestAsync(float[] embedding, int k, NpgsqlConnection connection,
+        NpgsqlTransaction? transaction, CancellationToken cancellationToken = default)
+    {
+        ValidateEmbedding(embedding);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var ownTransaction = transaction is null ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var efSearch = Math.Max(_options.EfSearch, k);
+            await using var batch = new NpgsqlBatch(connection, transaction ?? ownTransaction)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand($"SET LOCAL hnsw.ef_search = {efSearch}"),
+                    new NpgsqlBatchCommand(NearestSql)
+                    {
+                        Parameters =
+                        {
+                            new NpgsqlParameter<float[]>("q", NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = embedding },
+                            new NpgsqlParameter<int>("k", k),
+                        },
+                    },
+                },
+            };
+            var result = new List<Neighbour>(k);
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    result.Add(new Neighbour(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetFloat(2)));
+                }
+            }
+            if (ownTransaction is not null)
+                await ownTransaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+                await ownTransaction.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The nearest-neighbour query. Both sides of <c>&lt;=&gt;</c> are the same expressions in ORDER BY and in
+    /// the select list; ORDER BY must be the bare operator (no column alias arithmetic) for the planner to use
+    /// the HNSW index's ordered scan.
+    /// </summary>
+    public const string NearestSql =
+        "SELECT id, person_id, (embedding <=> @q::vector)::real AS distance FROM faces ORDER BY embedding <=> @q::vector LIMIT @k";
+
+    /// <summary>Inserts one face row including its embedding. The frame and person (if any) must exist.</summary>
+    /// <exception cref="ArgumentException">The observation fails <see cref="FaceObservation.Validate"/>.</exception>
+    /// <exception cref="PostgresException">Foreign key or constraint violation.</exception>
+    public async Task InsertFaceAsync(Guid faceId, Guid? personId, bool newPerson, FaceObservation face, FaceOrigin origin,
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken = default)
+    {
+        face.Validate();
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO faces (id, frame_id, person_id, new_person, x, y, w, h, landmarks, det_score, quality,
+                               embedding, model_version, crop, captured_at, source)
+            VALUES (@id, @frame, @person, @new, @x, @y, @w, @h, @lm, @det, @q, @e::vector, @mv, @crop, @cap, @src)
+            """, connection, transaction);
+        var p = command.Parameters;
+        p.AddWithValue("id", faceId);
+        p.AddWithValue("frame", origin.FrameId);
+        p.AddWithValue("person", NpgsqlDbType.Uuid, (object?)personId ?? DBNull.Value);
+        p.AddWithValue("new", newPerson);
+        p.AddWithValue("x", face.X);
+        p.AddWithValue("y", face.Y);
+        p.AddWithValue("w", face.W);
+        p.AddWithValue("h", face.H);
+        p.AddWithValue("lm", face.Landmarks);
+        p.AddWithValue("det", face.DetectionScore);
+        p.AddWithValue("q", face.Quality);
+        p.Add(new NpgsqlParameter<float[]>("e", NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = face.Embedding });
+        p.AddWithValue("mv", origin.ModelVersion);
+        p.AddWithValue("crop", NpgsqlDbType.Bytea, (object?)face.Crop ?? DBNull.Value);
+        p.AddWithValue("cap", origin.CapturedAt.ToUniversalTime());
+        p.AddWithValue("src", NpgsqlDbType.Text, (object?)origin.Source ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Inserts an empty person (counters 0, no cover); <see cref="UpdatePersonAsync"/> fills them.</summary>
+    public async Task CreatePersonAsync(Guid personId, NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand("INSERT INTO persons (id) VALUES (@id)", connection, transaction);
+        command.Parameters.AddWithValue("id", personId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="addedFaces"/> to the person's face count, moves <c>last_seen</c> forward, and makes
+    /// <paramref name="bestFaceId"/> the cover when its quality beats <c>best_quality</c> (or there is none).
+    /// Written as increments so that concurrent transactions compose (READ COMMITTED re-evaluates the SET list on
+    /// the latest row version after waiting for a row lock).
+    /// </summary>
+    public async Task UpdatePersonAsync(Guid personId, int addedFaces, DateTimeOffset lastSeen, Guid bestFaceId, float bestQuality,
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand("""
+            UPDATE persons SET
+              face_count = face_count + @n,
+              last_seen = GREATEST(last_seen, @seen),
+              cover_face_id = CASE WHEN best_quality IS NULL OR @q > best_quality OR cover_face_id IS NULL
+                                   THEN @face ELSE cover_face_id END,
+              best_quality = CASE WHEN best_quality IS NULL OR @q > best_quality OR cover_face_id IS NULL
+                                  THEN @q ELSE best_quality END
+            WHERE id = @id
+            """, connection, transaction);
+        command.Parameters.AddWithValue("id", personId);
+        command.Parameters.AddWithValue("n", addedFaces);
+        command.Parameters.AddWithValue("seen", lastSeen.ToUniversalTime());
+        command.Parameters.AddWithValue("face", bestFaceId);
+        command.Parameters.AddWithValue("q", bestQuality);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The stored embedding of a face (read as <c>embedding::real[]</c>), or null when no such face.</summary>
+    public async Task<float[]?> GetEmbeddingAsync(Guid faceId, NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand("SELECT embedding::real[] FROM faces WHERE id = @id", connection, transaction);
+        command.Parameters.AddWithValue("id", faceId);
+        return await command.ExecuteScalarAsync(cancellationToken) as float[];
+    }
+
+    /// <summary>
+    /// Checks an embedding: exactly <see cref="FaceSchema.EmbeddingDimension"/> finite values, not all zero
+    /// (a zero vector has no cosine distance).
+    /// </summary>
+    /// <exception cref="ArgumentException">When it is not.</exception>
+    public static void ValidateEmbedding(float[] embedding)
+    {
+        ArgumentNullException.ThrowIfNull(embedding);
+        if (embedding.Length != FaceSchema.EmbeddingDimension)
+            throw new ArgumentException($"Embedding must have {FaceSchema.EmbeddingDimension} values, got {embedding.Length}.", nameof(embedding));
+        var norm = 0.0;
+        foreach (var v in embedding)
+        {
+            if (!float.IsFinite(v))
+                throw new ArgumentException("Embedding contains NaN or infinity.", nameof(embedding));
+            norm += v * v;
+        }
+        if (norm == 0)
+            throw new ArgumentException("Embedding is all zeros.", nameof(embedding));
+    }
+}

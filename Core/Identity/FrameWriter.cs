@@ -1,0 +1,183 @@
+using System.Data;
+using FaceAspire.Core.Contracts;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FaceAspire.Core.Identity;
+
+/// <summary>
+/// The Worker's side of the frames table: claim a frame, store its analysis in one transaction, or mark it failed.
+/// Every method is idempotent with respect to message redelivery: once a frame is <c>done</c>, nothing is written
+/// again and the stored result is returned (<see cref="FrameResult.Replayed"/> = true).
+/// </summary>
+public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher matcher)
+{
+    private const int MaxAttempts = 3;
+
+    /// <summary>
+    /// Starts work on a frame: unless it is already done, sets status <c>processing</c> and increments
+    /// <c>attempts</c>; returns the image bytes to analyse.
+    /// </summary>
+    /// <returns>The frame and its bytes, or null when no such frame exists. <see cref="FrameWork.Status"/> is the
+    /// status BEFORE the claim; when it is <c>done</c> skip the analysis and call <see cref="GetResultAsync"/>.</returns>
+    public async Task<FrameWork?> ClaimAsync(Guid frameId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            WITH old AS (SELECT id, status FROM frames WHERE id = @id FOR UPDATE),
+                 upd AS (UPDATE frames f SET status = 'processing', attempts = f.attempts + 1
+                         FROM old WHERE f.id = old.id AND old.status <> 'done' RETURNING f.id, f.attempts)
+            SELECT old.status, COALESCE(upd.attempts, f.attempts), f.captured_at, f.source, f.sha256, i.content, i.content_type
+            FROM old JOIN frames f ON f.id = old.id
+            LEFT JOIN upd ON upd.id = old.id
+            LEFT JOIN frame_images i ON i.frame_id = old.id
+            """, connection);
+        command.Parameters.AddWithValue("id", frameId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        return new FrameWork(frameId, reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2),
+            reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
+            reader.IsDBNull(5) ? [] : reader.GetFieldValue<byte[]>(5), reader.IsDBNull(6) ? "" : reader.GetString(6));
+    }
+
+    /// <summary>
+    /// Stores a frame's analysis in ONE transaction: every face (matched or new person, embedding, crop), one
+    /// emotion-log row per face, the persons' counters, and the frame's status <c>done</c> with its size. The frame
+    /// row is locked first (<c>FOR UPDATE</c>), so two deliveries of the same frame cannot both write; if the frame
+    /// is already done, nothing is written and the stored result comes back. Deadlock and serialization failures
+    /// (SQLSTATE 40P01, 40001) are retried up to 3 times with fresh face ids.
+    /// </summary>
+    /// <param name="frameId">An existing frame.</param>
+    /// <param name="width">Decoded (EXIF-oriented) width in pixels.</param>
+    /// <param name="height">Decoded height in pixels.</param>
+    /// <param name="modelVersion">Embedding model tag, e.g. <c>fr_feature@87aacdfe5751</c>.</param>
+    /// <param name="faces">The analysed faces, in detection order; may be empty.</param>
+    /// <param name="cancellationToken">Cancels; the transaction is rolled back.</param>
+    /// <exception cref="KeyNotFoundException">No frame with that id.</exception>
+    /// <exception cref="ArgumentException">A face is malformed (see <see cref="FaceObservation.Validate"/>).</exception>
+    public async Task<FrameResult> WriteAsync(Guid frameId, int width, int height, string modelVersion,
+        IReadOnlyList<FaceObservation> faces, CancellationToken cancellationToken = default)
+    {
+        foreach (var face in faces)
+            face.Validate();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteOnceAsync(frameId, width, height, modelVersion, faces, cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                                              && attempt < MaxAttempts)
+            {
+            }
+        }
+    }
+
+    private async Task<FrameResult> WriteOnceAsync(Guid frameId, int width, int height, string modelVersion,
+        IReadOnlyList<FaceObservation> faces, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        DateTimeOffset capturedAt;
+        string? source;
+        await using (var lockFrame = new NpgsqlCommand("SELECT status, captured_at, source FROM frames WHERE id = @id FOR UPDATE", connection, transaction))
+        {
+            lockFrame.Parameters.AddWithValue("id", frameId);
+            await using var reader = await lockFrame.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+                throw new KeyNotFoundException($"Frame {frameId} does not exist.");
+            var status = reader.GetString(0);
+            capturedAt = reader.GetFieldValue<DateTimeOffset>(1);
+            source = reader.IsDBNull(2) ? null : reader.GetString(2);
+            if (status == FrameStatus.Done)
+            {
+                await reader.DisposeAsync();
+                return (await FrameResults.LoadAsync(connection, transaction, frameId, replayed: true, cancellationToken))!;
+            }
+        }
+
+        var origin = new FaceOrigin(frameId, capturedAt, source, modelVersion);
+        var assignments = new List<FaceAssignment>(faces.Count);
+        foreach (var face in faces)
+        {
+            var assignment = await matcher.AssignAsync(face, origin, connection, transaction, cancellationToken);
+            assignments.Add(assignment);
+            await InsertEmotionAsync(assignment, face, origin, connection, transaction, cancellationToken);
+        }
+        await matcher.UpdatePersonsAsync(assignments, connection, transaction, cancellationToken);
+        await using (var done = new NpgsqlCommand(
+            "UPDATE frames SET status = 'done', width = @w, height = @h, error = NULL WHERE id = @id", connection, transaction))
+        {
+            done.Parameters.AddWithValue("id", frameId);
+            done.Parameters.AddWithValue("w", width);
+            done.Parameters.AddWithValue("h", height);
+            await done.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+
+        var analyzed = new List<AnalyzedFace>(faces.Count);
+        var events = new List<FaceRecognized>(faces.Count);
+        for (var i = 0; i < faces.Count; i++)
+        {
+            var (f, a) = (faces[i], assignments[i]);
+            analyzed.Add(new AnalyzedFace(a.FaceId, a.PersonId, a.NewPerson, f.X, f.Y, f.W, f.H, f.DominantEmotion, f.EmotionConfidence));
+            events.Add(new FaceRecognized(a.FaceId, frameId, a.PersonId, a.NewPerson, f.DominantEmotion, f.EmotionConfidence,
+                f.Quality, capturedAt, source));
+        }
+        return new FrameResult(frameId, FrameStatus.Done, false, analyzed, events, null, capturedAt, source, width, height);
+    }
+
+    private static async Task InsertEmotionAsync(FaceAssignment a, FaceObservation f, FaceOrigin origin,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO emotions (face_id, person_id, frame_id, source, captured_at, dominant, confidence,
+                                  angry, disgust, fear, happy, sad, surprise, neutral, age, gender, x, y, w, h)
+            VALUES (@face, @person, @frame, @src, @cap, @dom, @conf, @s0, @s1, @s2, @s3, @s4, @s5, @s6, @age, @gender, @x, @y, @w, @h)
+            """, connection, transaction);
+        var p = command.Parameters;
+        p.AddWithValue("face", a.FaceId);
+        p.AddWithValue("person", a.PersonId);
+        p.AddWithValue("frame", origin.FrameId);
+        p.AddWithValue("src", NpgsqlDbType.Text, (object?)origin.Source ?? DBNull.Value);
+        p.AddWithValue("cap", origin.CapturedAt.ToUniversalTime());
+        p.AddWithValue("dom", f.DominantEmotion);
+        p.AddWithValue("conf", f.EmotionConfidence);
+        for (var i = 0; i < EmotionLabels.Count; i++)
+            p.AddWithValue($"s{i}", f.EmotionScores[i]);
+        p.AddWithValue("age", NpgsqlDbType.Real, (object?)f.Age ?? DBNull.Value);
+        p.AddWithValue("gender", NpgsqlDbType.Text, (object?)f.Gender ?? DBNull.Value);
+        p.AddWithValue("x", f.X);
+        p.AddWithValue("y", f.Y);
+        p.AddWithValue("w", f.W);
+        p.AddWithValue("h", f.H);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks a frame <c>failed</c> with <paramref name="error"/> (a done frame is left untouched and its result
+    /// returned). Use for permanent failures (undecodable image); transient ones should be retried instead.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No frame with that id.</exception>
+    public async Task<FrameResult> FailAsync(Guid frameId, string error, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand(
+            "UPDATE frames SET status = 'failed', error = @e WHERE id = @id AND status <> 'done'", connection))
+        {
+            command.Parameters.AddWithValue("id", frameId);
+            command.Parameters.AddWithValue("e", error);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return await FrameResults.LoadAsync(connection, null, frameId, replayed: false, cancellationToken)
+               ?? throw new KeyNotFoundException($"Frame {frameId} does not exist.");
+    }
+
+    /// <summary>The stored result of a frame in any status (faces empty unless done), or null when no such frame.</summary>
+    public async Task<FrameResult?> GetResultAsync(Guid frameId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await FrameResults.LoadAsync(connection, null, frameId, replayed: true, cancellationToken);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Data;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FaceAspire.Core.Identity;
+
+/// <summary>
+/// Assigns faces to persons. For one embedding: HNSW top-k (<see cref="IdentityOptions.TopK"/>) by cosine
+/// distance; every neighbour with similarity ≥ <see cref="IdentityOptions.MatchThreshold"/> votes for its person
+/// with its similarity; the person with the highest summed similarity wins; with no vote, a new person is made.
+/// <para>
+/// Race-free person creation: two workers that see the same new face at once would both find no match and both
+/// create a person. So the "no match → create" path takes a transaction-scoped advisory lock
+/// (<c>pg_advisory_xact_lock(<see cref="NewPersonLockKey"/>)</c>) and then searches AGAIN. The lock is held until
+/// the transaction ends, i.e. until the face that created the person is committed; under READ COMMITTED every
+/// statement takes a fresh snapshot, so the re-search after acquiring the lock sees faces committed by whoever
+/// held it before. Hence the transaction must be READ COMMITTED (checked). Only new-person creation is
+/// serialised; matches to existing persons never take the lock.
+/// </para>
+/// <para>
+/// Lock order (no deadlocks): faces are matched and inserted first (only key-share locks on persons), person
+/// counters are updated last, in person-id order (<see cref="UpdatePersonsAsync"/>).
+/// </para>
+/// </summary>
+public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> options)
+{
+    /// <summary>Advisory-lock key serialising new-person creation (ASCII "FACENEWP").</summary>
+    public const long NewPersonLockKey = 0x4641_4345_4E45_5750;
+
+    private readonly IdentityOptions _options = options.Value;
+
+    /// <summary>The options in force.</summary>
+    public IdentityOptions Options => _options;
+
+    /// <summary>
+    /// The vote among <paramref name="neighbours"/> (pure function): neighbours without a person or below the
+    /// threshold are ignored; ties on summed similarity go to the higher single similarity.
+    /// </summary>
+    /// <returns>The winning person and its best similarity, or null when nobody is within the threshold.</returns>
+    public (Guid PersonId, float BestSimilarity)? Vote(IReadOnlyList<Neighbour> neighbours)
+    {
+        var scores = new Dictionary<Guid, (float Sum, float Best)>();
+        foreach (var n in neighbours)
+        {
+            if (n.PersonId is not { } person || n.Similarity < _options.MatchThreshold)
+                continue;
+            var s = scores.GetValueOrDefault(person);
+            scores[person] = (s.Sum + n.Similarity, Math.Max(s.Best, n.Similarity));
+        }
+        if (scores.Count == 0)
+            return null;
+        var winner = scores.OrderByDescending(kv => kv.Value.Sum).ThenByDescending(kv => kv.Value.Best).ThenBy(kv => kv.Key).First();
+        return (winner.Key, winner.Value.Best);
+    }
+
+    /// <summary>
+    /// Matches one face, creating a person when nothing matches, and inserts the face with its person, inside the
+    /// caller's READ COMMITTED transaction. Person counters are NOT updated here: call
+    /// <see cref="UpdatePersonsAsync"/> with all assignments of the transaction before committing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The observation is malformed.</exception>
+    /// <exception cref="InvalidOperationException">The transaction is not READ COMMITTED.</exception>
+    public async Task<FaceAssignment> AssignAsync(FaceObservation face, FaceOrigin origin, NpgsqlConnection connection,
+        NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        face.Validate();
+        if (transaction.IsolationLevel is not (IsolationLevel.ReadCommitted or IsolationLevel.Unspecified))
+            throw new InvalidOperationException("IdentityMatcher needs a READ COMMITTED transaction: the re-check after the lock must see newly committed faces.");
+
+        var faceId = Guid.CreateVersion7();
+        var match = Vote(await store.NearestAsync(face.Embedding, _options.TopK, connection, transaction, cancellationToken));
+        var newPerson = false;
+        if (match is null)
+        {
+            await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({NewPersonLockKey})", connection, transaction))
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            match = Vote(await store.NearestAsync(face.Embedding, _options.TopK, connection, transaction, cancellationToken));
+            if (match is null)
+            {
+                var personId = Guid.CreateVersion7();
+                await store.CreatePersonAsync(personId, connection, transaction, cancellationToken);
+                match = (personId, float.NaN);
+                newPerson = true;
+            }
+        }
+        var (person, similarity) = match.Value;
+        await store.InsertFaceAsync(faceId, person, newPerson, face, origin, connection, transaction, cancellationToken);
+        return new FaceAssignment(faceId, person, newPerson, newPerson ? null : similarity, face.Quality, origin.CapturedAt);
+    }
+
+    /// <summary>
+    /// Updates <c>face_count</c>, <c>last_seen</c>, <c>cover_face_id</c> and <c>best_quality</c> of every person in
+    /// <paramref name="assignments"/>, one statement per person in ascending id order (a fixed lock order, so two
+    /// transactions touching the same persons cannot deadlock).
+    /// </summary>
+    public async Task UpdatePersonsAsync(IEnumerable<FaceAssignment> assignments, NpgsqlConnection connection,
+        NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        foreach (var group in assignments.GroupBy(a => a.PersonId).OrderBy(g => g.Key))
+        {
+            var best = group.OrderByDescending(a => a.Quality).First();
+            await store.UpdatePersonAsync(group.Key, group.Count(), group.Max(a => a.CapturedAt), best.FaceId, best.Quality,
+                connection, transaction, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// One face in its own READ COMMITTED transaction on a connection from <paramref name="dataSource"/>: match or
+    /// create, insert, update the person, commit.
+    /// </summary>
+    public async Task<FaceAssignment> AssignAsync(FaceObservation face, FaceOrigin origin, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var assignment = await AssignAsync(face, origin, connection, transaction, cancellationToken);
+        await UpdatePersonsAsync([assignment], connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return assignment;
+    }
+}
