@@ -1,0 +1,126 @@
+using FaceAspire.Core.Contracts;
+using FaceAspire.Core.Data;
+using FaceAspire.Core.Identity;
+using FaceAspire.Testing;
+
+namespace FaceAspire.Core.IntegrationTests;
+
+public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture<PostgresDatabaseFixture>
+{
+    private const string Model = "fr_feature@87aacdfe5751";
+
+    private FrameWriter Writer() => new(db.AppDataSource, TestData.Matcher());
+
+    private Task<long> CountAsync(string table, Guid frameId) =>
+        TestData.ScalarAsync(db.AppDataSource, $"SELECT count(*) FROM {table} WHERE frame_id = @f", ("f", frameId));
+
+    [Fact]
+    public async Task PostingTheSameBytesTwiceCreatesOneFrameAndOneOutboxMessage()
+    {
+        var ingest = new FrameIngest(db.AppDataSource);
+        var bytes = Guid.NewGuid().ToByteArray();
+        var capturedAt = new DateTimeOffset(2026, 11, 22, 9, 30, 0, TimeSpan.FromHours(2));
+        var first = await ingest.AcceptAsync(bytes, "image/jpeg", "door", capturedAt, """{"exposure": 0.01}""");
+        var again = await ingest.AcceptAsync(bytes, "image/jpeg", "door", capturedAt, null);
+        Assert.True(first.Created);
+        Assert.False(again.Created);
+        Assert.Equal(first.FrameId, again.FrameId);
+        Assert.Equal(FrameStatus.Queued, again.Status);
+
+        await using var context = db.CreateDbContext();
+        var outbox = context.OutboxMessages.Where(m => m.MessageType == typeof(AnalyzeFrame).FullName).AsEnumerable()
+            .Select(OutboxSerializer.Deserialize).OfType<AnalyzeFrame>().Where(m => m.FrameId == first.FrameId).ToList();
+        var message = Assert.Single(outbox);
+        Assert.Equal(new AnalyzeFrame(first.FrameId, first.Sha256, "door", capturedAt), message);
+        Assert.Equal(capturedAt, context.Frames.Single(f => f.Id == first.FrameId).CapturedAt);
+    }
+
+    [Fact]
+    public async Task ClaimReturnsTheBytesAndCountsAttempts()
+    {
+        var bytes = Guid.NewGuid().ToByteArray();
+        var ingest = await new FrameIngest(db.AppDataSource).AcceptAsync(bytes, "image/png", null, DateTimeOffset.UtcNow, null);
+        var writer = Writer();
+        var claim = await writer.ClaimAsync(ingest.FrameId);
+        Assert.Equal((FrameStatus.Queued, 1, "image/png"), (claim!.Status, claim.Attempts, claim.ContentType));
+        Assert.Equal(bytes, claim.Content);
+        var again = await writer.ClaimAsync(ingest.FrameId);
+        Assert.Equal((FrameStatus.Processing, 2), (again!.Status, again.Attempts));
+        Assert.Null(await writer.ClaimAsync(Guid.NewGuid()));
+
+        var failed = await writer.FailAsync(ingest.FrameId, "image could not be decoded");
+        Assert.Equal((FrameStatus.Failed, "image could not be decoded", 0), (failed.Status, failed.Error, failed.Faces.Count));
+        Assert.Equal(FrameStatus.Failed, failed.ToMessage().Status);
+    }
+
+    [Fact]
+    public async Task WritingTheSameFrameTwiceStoresItsRowsOnce()
+    {
+        var rng = new Random(42);
+        var frameId = await TestData.InsertFrameAsync(db.AppDataSource, "hall");
+        FaceObservation[] faces = [TestData.Face(TestData.RandomUnit(rng), 0.7f, "happy", x: 5), TestData.Face(TestData.RandomUnit(rng), 0.6f, "sad", x: 300)];
+        var writer = Writer();
+
+        var first = await writer.WriteAsync(frameId, 640, 480, Model, faces);
+        var second = await writer.WriteAsync(frameId, 640, 480, Model, faces);
+
+        Assert.False(first.Replayed);
+        Assert.True(second.Replayed);
+        Assert.Equal(first.Faces, second.Faces);
+        Assert.Equal(first.FaceEvents, second.FaceEvents);
+        Assert.Equal(first.ToMessage().Faces, second.ToMessage().Faces);
+        Assert.Equal(2, await CountAsync("faces", frameId));
+        Assert.Equal(2, await CountAsync("emotions", frameId));
+        Assert.Equal(2, await TestData.ScalarAsync(db.AppDataSource,
+            "SELECT sum(face_count) FROM persons WHERE id IN (SELECT person_id FROM faces WHERE frame_id = @f)", ("f", frameId)));
+
+        var message = first.ToMessage();
+        Assert.Equal((FrameStatus.Done, 2, "hall"), (message.Status, message.FaceCount, message.Source));
+        Assert.Equal(["happy", "sad"], message.Faces.Select(f => f.Emotion));
+        Assert.Equal([5f, 300f], message.Faces.Select(f => f.X));
+        Assert.All(message.Faces, f => Assert.True(f.NewPerson));
+        await using var context = db.CreateDbContext();
+        var frame = context.Frames.Single(f => f.Id == frameId);
+        Assert.Equal((FrameStatus.Done, 640, 480), (frame.Status, frame.Width, frame.Height));
+        var emotion = context.Emotions.Single(e => e.FaceId == message.Faces[0].FaceId);
+        Assert.Equal((0.7f, 0.05f, "hall", "female", 31.5f), (emotion.Happy, emotion.Sad, emotion.Source, emotion.Gender, emotion.Age));
+    }
+
+    [Fact]
+    public async Task TwoConcurrentDeliveriesOfOneFrameStoreItOnce()
+    {
+        var rng = new Random(43);
+        var frameId = await TestData.InsertFrameAsync(db.AppDataSource);
+        FaceObservation[] faces = [TestData.Face(TestData.RandomUnit(rng)), TestData.Face(TestData.RandomUnit(rng)), TestData.Face(TestData.RandomUnit(rng))];
+        var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => Writer().WriteAsync(frameId, 100, 100, Model, faces))));
+        Assert.Single(results, r => r.Replayed);
+        Assert.Equal(results[0].Faces, results[1].Faces);
+        Assert.Equal(3, await CountAsync("faces", frameId));
+        Assert.Equal(3, await CountAsync("emotions", frameId));
+    }
+
+    [Fact]
+    public async Task ASecondFrameOfTheSamePeopleMatchesThem()
+    {
+        var rng = new Random(44);
+        var (a, b) = (TestData.RandomUnit(rng), TestData.RandomUnit(rng));
+        var writer = Writer();
+        var first = await writer.WriteAsync(await TestData.InsertFrameAsync(db.AppDataSource), 100, 100, Model,
+            [TestData.Face(a), TestData.Face(b)]);
+        var second = await writer.WriteAsync(await TestData.InsertFrameAsync(db.AppDataSource), 100, 100, Model,
+            [TestData.Face(TestData.Noisy(b, 0.3, rng)), TestData.Face(TestData.Noisy(a, 0.3, rng)), TestData.Face(TestData.RandomUnit(rng))]);
+        Assert.Equal([first.Faces[1].PersonId, first.Faces[0].PersonId], second.Faces.Take(2).Select(f => f.PersonId));
+        Assert.Equal([false, false, true], second.Faces.Select(f => f.NewPerson));
+    }
+
+    [Fact]
+    public async Task AnUnknownFrameOrAMalformedFaceIsRejected()
+    {
+        var writer = Writer();
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => writer.WriteAsync(Guid.NewGuid(), 1, 1, Model, []));
+        var bad = TestData.Face(TestData.RandomUnit(new Random(1))) with { EmotionScores = new float[6] };
+        var frameId = await TestData.InsertFrameAsync(db.AppDataSource);
+        await Assert.ThrowsAsync<ArgumentException>(() => writer.WriteAsync(frameId, 1, 1, Model, [bad]));
+        Assert.Equal(0, await CountAsync("faces", frameId));
+    }
+}

@@ -1,0 +1,121 @@
+using FaceAspire.Core.Data;
+using FaceAspire.Testing;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace FaceAspire.Core.IntegrationTests;
+
+/// <summary>A database with the extension but no schema.</summary>
+public sealed class EmptyDatabaseFixture : PostgresDatabaseFixture
+{
+    protected override bool ApplyMigrations => false;
+}
+
+public sealed class MigrationOnAnEmptyDatabaseTests(EmptyDatabaseFixture db) : IClassFixture<EmptyDatabaseFixture>
+{
+    [Fact]
+    public async Task ConcurrentMigrationsApplyOnceAndASecondRunIsANoOp()
+    {
+        Assert.Empty(await DatabaseMigrator.GetAppliedMigrationsAsync(db.OwnerConnectionString, default));
+
+        // Two processes starting at once (Api migrate + a test fixture): the advisory lock serialises them.
+        await Task.WhenAll(
+            DatabaseMigrator.MigrateAsync(db.OwnerConnectionString, default),
+            DatabaseMigrator.MigrateAsync(db.OwnerConnectionString, default));
+        var applied = await DatabaseMigrator.GetAppliedMigrationsAsync(db.OwnerConnectionString, default);
+        Assert.Equal(["20261122000000_Initial"], applied);
+        var tables = await TablesAsync();
+        Assert.Equal(["__EFMigrationsHistory", "api_keys", "audit_log", "emotions", "faces", "frame_images", "frames",
+            "outbox_messages", "person_merges", "persons"], tables);
+
+        await DatabaseMigrator.MigrateAsync(db.OwnerConnectionString, default);
+        Assert.Equal(applied, await DatabaseMigrator.GetAppliedMigrationsAsync(db.OwnerConnectionString, default));
+        Assert.Equal(tables, await TablesAsync());
+        Assert.Equal(1, await TestData.ScalarAsync(db.OwnerDataSource, """SELECT count(*) FROM "__EFMigrationsHistory" """));
+    }
+
+    private async Task<List<string>> TablesAsync()
+    {
+        await using var command = db.OwnerDataSource.CreateCommand(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name COLLATE \"C\"");
+        await using var reader = await command.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await reader.ReadAsync())
+            names.Add(reader.GetString(0));
+        return names;
+    }
+}
+
+public sealed class SchemaTests(PostgresDatabaseFixture db) : IClassFixture<PostgresDatabaseFixture>
+{
+    [Fact]
+    public async Task EveryMappedPropertyHasAColumnOfTheSameNullabilityAndOnlyTheEmbeddingIsUnmapped()
+    {
+        var actual = new Dictionary<(string Table, string Column), bool>();
+        await using (var command = db.OwnerDataSource.CreateCommand(
+            "SELECT table_name, column_name, is_nullable = 'YES' FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '__EFMigrationsHistory'"))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                actual[(reader.GetString(0), reader.GetString(1))] = reader.GetBoolean(2);
+        }
+
+        await using var context = db.CreateDbContext();
+        var mapped = new HashSet<(string, string)>();
+        foreach (var entity in context.Model.GetEntityTypes())
+        {
+            var table = entity.GetTableName()!;
+            foreach (var property in entity.GetProperties())
+            {
+                var column = property.GetColumnName();
+                Assert.True(actual.TryGetValue((table, column), out var nullable), $"{table}.{column} is mapped but not in the database");
+                Assert.True(property.IsNullable == nullable, $"{table}.{column}: model nullable={property.IsNullable}, database nullable={nullable}");
+                mapped.Add((table, column));
+            }
+        }
+        Assert.Equal([("faces", "embedding")], actual.Keys.Where(k => !mapped.Contains(k)).ToList());
+    }
+
+    [Fact]
+    public async Task TheEmbeddingIsAVector512WithAnHnswCosineIndex()
+    {
+        await using var command = db.OwnerDataSource.CreateCommand("""
+            SELECT format_type(a.atttypid, a.atttypmod), i.indexdef
+            FROM pg_attribute a, pg_indexes i
+            WHERE a.attrelid = 'faces'::regclass AND a.attname = 'embedding' AND i.indexname = 'ix_faces_embedding_hnsw'
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal($"vector({FaceSchema.EmbeddingDimension})", reader.GetString(0));
+        Assert.Contains("USING hnsw (embedding vector_cosine_ops) WITH (m='16', ef_construction='64')", reader.GetString(1));
+    }
+
+    [Fact]
+    public async Task TheAppRoleCanReadAndWriteRowsButNotChangeTheSchema()
+    {
+        var frameId = await TestData.InsertFrameAsync(db.AppDataSource);
+        await using (var context = db.CreateDbContext())
+        {
+            var frame = await context.Frames.SingleAsync(f => f.Id == frameId);
+            frame.Metadata = """{"note": "edited by the app role"}""";
+            context.AuditLog.Add(new() { Actor = "test", Action = "frame.edit", Subject = frameId.ToString(), At = DateTimeOffset.UtcNow });
+            await context.SaveChangesAsync();
+            Assert.Equal(1, await context.Frames.Where(f => f.Id == frameId).ExecuteDeleteAsync());
+        }
+
+        foreach (var ddl in new[]
+                 {
+                     "CREATE TABLE intruder (id int)",
+                     "DROP TABLE faces",
+                     "ALTER TABLE persons ADD COLUMN intruder int",
+                     "CREATE INDEX ix_intruder ON frames (source)",
+                     "TRUNCATE emotions",
+                     """INSERT INTO "__EFMigrationsHistory" VALUES ('x', 'y')""",
+                 })
+        {
+            await using var command = db.AppDataSource.CreateCommand(ddl);
+            var e = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+            Assert.True(e.SqlState is PostgresErrorCodes.InsufficientPrivilege, $"{ddl}: {e.SqlState} {e.MessageText}");
+        }
+    }
+}
