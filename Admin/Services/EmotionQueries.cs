@@ -90,6 +90,7 @@ public sealed class EmotionQueries(NpgsqlDataSource dataSource)
             if (i >= 0)
                 counts[i] = reader.GetInt32(2);
         }
+        FillGaps(buckets, unit);
         return (unit, [.. buckets.Select(kv => new TimelineBucket(kv.Key, kv.Value))]);
     }
 
@@ -138,6 +139,19 @@ public sealed class EmotionQueries(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(ct))
             list.Add(reader.GetString(0));
         return list;
+    }
+
+    /// <summary>Adds empty buckets between the first and last so the x axis is continuous time (up to 1000 buckets).</summary>
+    private static void FillGaps(SortedDictionary<DateTimeOffset, int[]> buckets, string unit)
+    {
+        if (buckets.Count < 2)
+            return;
+        var step = unit switch { "minute" => TimeSpan.FromMinutes(1), "hour" => TimeSpan.FromHours(1), _ => TimeSpan.FromDays(1) };
+        var (first, last) = (buckets.Keys.First(), buckets.Keys.Last());
+        if ((last - first) / step > 1000)
+            return;
+        for (var t = first; t < last; t += step)
+            buckets.TryAdd(t, new int[EmotionLabels.Count]);
     }
 
     private static string Csv(object? value)

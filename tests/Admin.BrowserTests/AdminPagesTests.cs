@@ -27,7 +27,7 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         await page.FillAsync("#Input_Username", app.Username);
         await page.FillAsync("#Input_Password", app.Password + "x");
         await page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(page.Locator(".errors")).ToContainTextAsync("Wrong user name or password");
+        await Assertions.Expect(page.Locator(".validation-summary-errors")).ToContainTextAsync("Wrong user name or password");
 
         await page.FillAsync("#Input_Password", app.Password);
         await page.ClickAsync("button[type=submit]");
@@ -149,7 +149,11 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         await app.ScreenshotAsync(page, "08-emotions");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv-link"));
-        var lines = (await File.ReadAllLinesAsync(await download.PathAsync())).Where(l => l.Length > 0).ToList();
+        Assert.Null(await download.FailureAsync());
+        var csvPath = Path.Combine(Path.GetTempPath(), $"emotions-{Guid.NewGuid():N}.csv");
+        await download.SaveAsAsync(csvPath);
+        var lines = (await File.ReadAllLinesAsync(csvPath)).Where(l => l.Length > 0).ToList();
+        File.Delete(csvPath);
         var header = lines[0].Split(',');
         var dominant = Array.IndexOf(header, "dominant");
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
@@ -203,10 +207,27 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
     }
 
     [Fact, Step(9)]
-    public async Task SuggestionsAuditAndWebcamPagesRender()
+    public async Task SuggestionsOfferTheSplitOffFaceBackAndRememberNotTheSamePerson()
+    {
+        var obama = await app.PersonOfSourceAsync("train/obama");
+        var split = await app.ScalarAsync<Guid>("SELECT person_id FROM faces WHERE source = 'train/obama' AND person_id <> @o LIMIT 1", ("o", obama));
+        var page = await app.NewSignedInPageAsync();
+        await page.GotoAsync(Url("/Suggestions"));
+        var card = page.Locator($".suggestion[data-pair*='{split}'][data-pair*='{obama}']");
+        await Assertions.Expect(card).ToHaveCountAsync(1);
+        await app.ScreenshotAsync(page, "12-suggestions");
+
+        await card.Locator("button:has-text('Not the same person')").ClickAsync();
+        await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync("not the same person");
+        await Assertions.Expect(page.Locator($".suggestion[data-pair*='{split}'][data-pair*='{obama}']")).ToHaveCountAsync(0);
+        Assert.Equal(1L, await app.ScalarAsync<long>("SELECT count(*) FROM person_pair_rejections"));
+    }
+
+    [Fact, Step(10)]
+    public async Task AuditAndWebcamPagesRender()
     {
         var page = await app.NewSignedInPageAsync();
-        foreach (var (path, name) in new[] { ("/Suggestions", "12-suggestions"), ("/Audit", "13-audit-all"), ("/Webcam", "14-webcam") })
+        foreach (var (path, name) in new[] { ("/Audit", "13-audit-all"), ("/Webcam", "14-webcam") })
         {
             var response = await page.GotoAsync(Url(path));
             Assert.Equal(200, response!.Status);

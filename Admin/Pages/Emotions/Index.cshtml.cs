@@ -85,10 +85,12 @@ public sealed class IndexModel(EmotionQueries queries, FaceDbContext db) : Admin
     }
 
     /// <summary>CSV of every row matching the filters (not just this page), newest first like the table.</summary>
-    public async Task OnGetCsvAsync(CancellationToken ct)
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
     {
+        // Streamed row by row (the export may be large); EmptyResult stops Razor from rendering the page after it.
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = $"attachment; filename=\"emotions-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv\"";
         await queries.WriteCsvAsync(Filter, Response.Body, ct);
+        return new EmptyResult();
     }
 }

@@ -21,7 +21,7 @@
     },
     options: {
       scales: { x: { stacked: true, title: { display: true, text: `per ${data.timeline.unit} (UTC)` } },
-                y: { stacked: true, beginAtZero: true, title: { display: true, text: 'faces' } } },
+                y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'faces' } } },
       plugins: { legend: { position: 'bottom' } },
     },
   });
