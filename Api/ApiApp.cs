@@ -1,0 +1,42 @@
+using FaceAspire.Api.Apis;
+using FaceAspire.Api.Extensions;
+using FaceAspire.ServiceDefaults;
+
+namespace FaceAspire.Api;
+
+/// <summary>
+/// Builds the Api web application. Program.cs uses it, and so do the integration tests and <c>bench-ingest</c>,
+/// which host the real Api (Kestrel on loopback) in their own process.
+/// </summary>
+public static class ApiApp
+{
+    /// <summary>
+    /// The configured, not yet started application: service defaults, <see cref="Extensions.Extensions.AddApplicationServices"/>,
+    /// then the middleware (exception handler → ProblemDetails, status-code pages, authentication, authorization),
+    /// <c>/health</c> and <c>/alive</c>, <c>/openapi/v1.json</c> and the <c>/api</c> groups.
+    /// </summary>
+    /// <param name="args">Command-line arguments (configuration overrides such as <c>--urls</c> or <c>--ConnectionStrings:facedb=…</c>).</param>
+    /// <param name="configure">Optional extra configuration of the builder (tests add in-memory settings).</param>
+    /// <exception cref="InvalidOperationException">A required connection string is missing.</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults();
+        builder.AddApplicationServices();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapDefaultEndpoints();
+        app.MapOpenApi();
+        app.MapFramesApi();
+        app.MapFacesApi();
+        app.MapPersonsApi();
+        app.MapEmotionsApi();
+        return app;
+    }
+}

@@ -1,0 +1,80 @@
+using FaceAspire.Api.Queries;
+using FaceAspire.Core.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FaceAspire.Api.Apis;
+
+/// <summary><c>/api/persons</c>: identities and their faces.</summary>
+public static class PersonsApi
+{
+    /// <summary>Maps <c>GET /api/persons</c> and <c>GET /api/persons/{id}</c> (API key required).</summary>
+    public static IEndpointRouteBuilder MapPersonsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/persons").WithTags("Persons").RequireAuthorization();
+        api.MapGet("/", GetPersons)
+            .WithName("GetPersons")
+            .WithSummary("Persons, most recently seen first; filters source, emotion (any face), from/to (last seen), includeHidden; paging; CSV")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapGet("/{id:guid}", GetPerson)
+            .WithName("GetPerson")
+            .WithSummary("A person with one page of its faces (newest first)")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        return app;
+    }
+
+    private static readonly string[] CsvHeader = ["id", "name", "created_at", "cover_face_id", "hidden", "face_count", "last_seen"];
+
+    /// <summary>200 page of persons (JSON or CSV); 400 ValidationProblem for bad filters.</summary>
+    public static async Task<Results<Ok<PageDto<PersonDto>>, CsvResult, ValidationProblem>> GetPersons(
+        [AsParameters] ListQuery query, string? includeHidden, HttpRequest request, FaceDbContext db, IOptions<ApiOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var csv = CsvResult.Requested(request);
+        var valid = query.TryParse(csv ? options.Value.MaxCsvPageSize : options.Value.MaxPageSize, out var filter, out var errors);
+        var hidden = false;
+        if (!string.IsNullOrEmpty(includeHidden) && !bool.TryParse(includeHidden, out hidden))
+            errors["includeHidden"] = ["'includeHidden' must be true or false."];
+        if (!valid || errors.Count > 0)
+            return TypedResults.ValidationProblem(errors, title: "Invalid filters");
+
+        var persons = db.Persons.AsNoTracking();
+        if (!hidden)
+            persons = persons.Where(p => !p.Hidden);
+        if (filter.Person is { } id)
+            persons = persons.Where(p => p.Id == id);
+        if (filter.Source is { } source)
+            persons = persons.Where(p => db.Faces.Any(f => f.PersonId == p.Id && f.Source == source));
+        if (filter.Emotion is { } emotion)
+            persons = persons.Where(p => db.Emotions.Any(e => e.PersonId == p.Id && e.Dominant == emotion));
+        if (filter.From is { } from)
+            persons = persons.Where(p => p.LastSeen >= from);
+        if (filter.To is { } to)
+            persons = persons.Where(p => p.LastSeen < to);
+        var total = await persons.LongCountAsync(cancellationToken);
+        var rows = await persons.OrderByDescending(p => p.LastSeen).ThenBy(p => p.Id).Skip(filter.Skip).Take(filter.PageSize)
+            .ToListAsync(cancellationToken);
+        var items = rows.Select(PersonDto.From).ToList();
+        if (csv)
+            return new CsvResult(CsvHeader, items.Select(p => new object?[] { p.Id, p.Name, p.CreatedAt, p.CoverFaceId, p.Hidden, p.FaceCount, p.LastSeen }),
+                total, "persons.csv");
+        request.HttpContext.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(new PageDto<PersonDto>(filter.Page, filter.PageSize, total, items));
+    }
+
+    /// <summary>200 person with a page of faces (filters apply to the faces); 404 ProblemDetails for an unknown id.</summary>
+    public static async Task<Results<Ok<PersonDetailDto>, ProblemHttpResult, ValidationProblem>> GetPerson(
+        Guid id, [AsParameters] ListQuery query, FaceDbContext db, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    {
+        query.Person = null;
+        if (!query.TryParse(options.Value.MaxPageSize, out var filter, out var errors))
+            return TypedResults.ValidationProblem(errors, title: "Invalid filters");
+        var person = await db.Persons.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (person is null)
+            return TypedResults.Problem($"No person with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Person not found");
+        var faces = await FaceQueries.PageAsync(db, FaceQueries.Filter(db, filter with { Person = id }), filter, cancellationToken);
+        return TypedResults.Ok(new PersonDetailDto(PersonDto.From(person), faces));
+    }
+}

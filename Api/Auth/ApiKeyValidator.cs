@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using FaceAspire.Core.Data.Entities;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FaceAspire.Api.Auth;
+
+/// <summary>
+/// Checks ingest API keys against <c>api_keys</c> (SHA-256 hashes, see <see cref="ApiKey.ComputeHash"/>).
+/// Valid keys are cached for <see cref="ApiOptions.ApiKeyCacheSeconds"/> so that a busy camera costs one hash per
+/// request, not one query; a revoked key therefore stops working within that delay. Unknown keys are never
+/// cached (the cache cannot be flooded with guesses). Thread-safe singleton.
+/// </summary>
+public sealed class ApiKeyValidator(NpgsqlDataSource dataSource, IOptions<ApiOptions> options, TimeProvider time)
+{
+    private const int MaxCachedKeys = 10_000;
+    private readonly ConcurrentDictionary<string, (Guid Id, string Prefix, long ExpiresAt)> _valid = new(StringComparer.Ordinal);
+    private readonly TimeSpan _ttl = TimeSpan.FromSeconds(options.Value.ApiKeyCacheSeconds);
+
+    /// <summary>The key's id and display prefix when it exists and is not revoked, else null.</summary>
+    /// <param name="key">The presented key (any string; empty → null without a query).</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <exception cref="NpgsqlException">The database is unreachable (the caller gets a 5xx, not a 401).</exception>
+    public async Task<(Guid Id, string Prefix)?> ValidateAsync(string key, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(key) || key.Length > 512)
+            return null;
+        var hash = ApiKey.ComputeHash(key);
+        var now = time.GetTimestamp();
+        if (_valid.TryGetValue(hash, out var hit) && hit.ExpiresAt > now)
+            return (hit.Id, hit.Prefix);
+        await using var command = dataSource.CreateCommand(
+            "SELECT id, prefix FROM api_keys WHERE hash = @h AND revoked_at IS NULL");
+        command.Parameters.AddWithValue("h", hash);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            _valid.TryRemove(hash, out _);
+            return null;
+        }
+        var entry = (reader.GetGuid(0), reader.GetString(1));
+        if (_ttl > TimeSpan.Zero)
+        {
+            if (_valid.Count >= MaxCachedKeys)
+                _valid.Clear();
+            _valid[hash] = (entry.Item1, entry.Item2, now + (long)(_ttl.TotalSeconds * time.TimestampFrequency));
+        }
+        return entry;
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="key"/> (hashed) named <paramref name="name"/> unless a row with its hash exists —
+    /// a revoked bootstrap key stays revoked. Returns true when a row was inserted.
+    /// </summary>
+    public async Task<bool> EnsureAsync(string name, string key, CancellationToken cancellationToken)
+    {
+        var row = ApiKey.Create(name, key, time.GetUtcNow());
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO api_keys (id, name, prefix, hash, created_at) VALUES (@id, @n, @p, @h, @c)
+            ON CONFLICT (hash) DO NOTHING
+            """);
+        command.Parameters.AddWithValue("id", row.Id);
+        command.Parameters.AddWithValue("n", row.Name);
+        command.Parameters.AddWithValue("p", row.Prefix);
+        command.Parameters.AddWithValue("h", row.Hash);
+        command.Parameters.AddWithValue("c", row.CreatedAt);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+}

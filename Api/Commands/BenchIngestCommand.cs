@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using FaceAspire.Api.Auth;
+using FaceAspire.Core.Data.Entities;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace FaceAspire.Api.Commands;
+
+/// <summary>
+/// <c>FaceAspire.Api bench-ingest [-n 5000] [-c 16] [--image photo.jpg] [--url http://host:port --key KEY]</c>:
+/// posts N DISTINCT JPEGs (the same photo with a unique COM segment after SOI, so each has its own sha256 and is a
+/// new frame) as raw <c>image/jpeg</c> bodies from C concurrent connections and prints accepted frames/s and latency
+/// percentiles. Without <c>--url</c> it hosts the real Api in this process on 127.0.0.1 (Kestrel, outbox
+/// dispatcher included) with the configured <c>ConnectionStrings:facedb</c>/<c>messaging</c> and a fresh key.
+/// Every posted frame is stored and queued for real: run it against a scratch database.
+/// </summary>
+public static class BenchIngestCommand
+{
+    /// <summary>Runs the benchmark. Exit 0 when every request got 202, 1 otherwise, 2 on usage errors.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int n = 5000, concurrency = 16, warmup = 200;
+        string? url = null, key = null, imagePath = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "-n": n = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "-c": concurrency = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--url": url = Next(); break;
+                case "--key": key = Next(); break;
+                case "--image": imagePath = Next(); break;
+                default:
+                    await Console.Error.WriteLineAsync("usage: bench-ingest [-n N] [-c CONCURRENCY] [--warmup N] [--image file.jpg] [--url URL --key KEY]");
+                    return 2;
+            }
+        }
+        imagePath ??= Path.Combine(FaceAspire.Vision.Evaluation.SharedData.PathOf("identities/lfw12/Serena_Williams"), "Serena_Williams_0001.jpg");
+        var photo = await File.ReadAllBytesAsync(imagePath);
+        if (photo.Length < 4 || photo[0] != 0xFF || photo[1] != 0xD8)
+        {
+            await Console.Error.WriteLineAsync($"bench-ingest: {imagePath} is not a JPEG");
+            return 2;
+        }
+
+        WebApplication? app = null;
+        if (url is null)
+        {
+            key = ApiKey.Generate();
+            app = ApiApp.Build(["--urls", "http://127.0.0.1:0", "--Api:BootstrapApiKey", key, "--Logging:LogLevel:Default", "Warning"]);
+            await app.StartAsync();
+            url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }
+        if (key is null)
+        {
+            await Console.Error.WriteLineAsync("bench-ingest: --key is required with --url");
+            return 2;
+        }
+        try
+        {
+            var run = Guid.NewGuid().ToString("N");
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false })
+            {
+                BaseAddress = new Uri(url),
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+            await PostAllAsync(http, photo, run + "w", warmup, concurrency);
+            var (elapsed, latencies, failures) = await PostAllAsync(http, photo, run, n, concurrency);
+            Array.Sort(latencies);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"bench-ingest: {n} distinct {photo.Length / 1024.0:0.#} KB JPEGs, {concurrency} concurrent, raw image/jpeg → {url}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"accepted {n - failures}/{n} in {elapsed.TotalSeconds:0.00} s = {(n - failures) / elapsed.TotalSeconds:0} frames/s; " +
+                $"latency p50 {Percentile(latencies, 0.50):0.0} ms, p95 {Percentile(latencies, 0.95):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms"));
+            return failures == 0 ? 0 : 1;
+        }
+        finally
+        {
+            if (app is not null)
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<(TimeSpan Elapsed, double[] LatenciesMs, int Failures)> PostAllAsync(
+        HttpClient http, byte[] photo, string run, int n, int concurrency)
+    {
+        var latencies = new double[n];
+        var failures = 0;
+        var next = -1;
+        var total = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < n)
+            {
+                using var content = new ByteArrayContent(WithComment(photo, $"bench {run} {i}"));
+                content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsync("/api/frames?source=bench", content);
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (response.StatusCode != HttpStatusCode.Accepted && Interlocked.Increment(ref failures) <= 3)
+                    await Console.Error.WriteLineAsync($"bench-ingest: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }).ToArray();
+        await Task.WhenAll(workers);
+        return (total.Elapsed, latencies, failures);
+    }
+
+    /// <summary>The JPEG with a COM (FF FE) segment holding <paramref name="text"/> right after SOI: still valid, new sha256.</summary>
+    internal static byte[] WithComment(byte[] jpeg, string text)
+    {
+        var payload = System.Text.Encoding.ASCII.GetBytes(text);
+        var result = new byte[jpeg.Length + 4 + payload.Length];
+        result[0] = 0xFF;
+        result[1] = 0xD8;
+        result[2] = 0xFF;
+        result[3] = 0xFE;
+        result[4] = (byte)((payload.Length + 2) >> 8);
+        result[5] = (byte)(payload.Length + 2);
+        payload.CopyTo(result, 6);
+        jpeg.AsSpan(2).CopyTo(result.AsSpan(6 + payload.Length));
+        return result;
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[(int)Math.Min(sorted.Length - 1, p * sorted.Length)];
+}

@@ -1,0 +1,38 @@
+using FaceAspire.Api.Ingest;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FaceAspire.Api.Extensions;
+
+/// <summary>
+/// Maps exceptions that are the caller's fault to 4xx ProblemDetails: <see cref="ApiProblemException"/> to its
+/// status, Kestrel's <see cref="BadHttpRequestException"/> to its status (413 for a body over MaxRequestBodySize,
+/// 400 for a malformed request), and an aborted request to 499 without a body. Everything else is left to the
+/// default handler (500 ProblemDetails, logged).
+/// </summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            ApiProblemException p => (p.Status, p.Title, p.Message),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, "Request too large",
+                "The request body is larger than the server accepts."),
+            BadHttpRequestException b => (b.StatusCode, "Bad request", b.Message),
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "", ""),
+            _ => (0, "", ""),
+        };
+        if (status == 0)
+            return false;
+        httpContext.Response.StatusCode = status;
+        if (status == 499)
+            return true;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,60 @@
+using FaceAspire.Api.Auth;
+using FaceAspire.Api.Ingest;
+using FaceAspire.Api.Outbox;
+using FaceAspire.Core.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace FaceAspire.Api.Extensions;
+
+/// <summary>Service registrations of the Api host (eShop's <c>AddApplicationServices</c> shape).</summary>
+public static class Extensions
+{
+    /// <summary>
+    /// Registers options (<see cref="ApiOptions"/>, <see cref="OutboxOptions"/>, validated at start), the request
+    /// limits derived from <see cref="ApiOptions.MaxRequestBytes"/> (Kestrel and multipart), ProblemDetails and
+    /// the exception mapping, OpenAPI, API-key authentication, the database (<c>ConnectionStrings:facedb</c>, app
+    /// role), MassTransit over RabbitMQ (<c>ConnectionStrings:messaging</c>), the outbox dispatcher and the
+    /// "ready" health checks of both.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A connection string is missing.</exception>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var apiOptions = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions();
+        services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = apiOptions.MaxRequestBytes);
+        services.Configure<FormOptions>(f =>
+        {
+            f.MultipartBodyLengthLimit = apiOptions.MaxRequestBytes;
+            f.ValueLengthLimit = 64 * 1024;
+            f.ValueCountLimit = apiOptions.MaxFilesPerRequest + 64;
+        });
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddOpenApi();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddSingleton<ApiKeyValidator>();
+        services.AddHostedService<ApiKeyBootstrapper>();
+
+        var facedb = builder.Configuration.GetConnectionString("facedb")
+            ?? throw new InvalidOperationException("ConnectionStrings:facedb (the app role's Npgsql connection string) is not configured.");
+        services.AddFaceDb(facedb);
+        services.AddSingleton<FrameValidator>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<IngestService>();
+
+        builder.AddMessaging();
+        if (builder.Configuration.GetValue(OutboxOptions.SectionName + ":Enabled", true))
+            services.AddHostedService<OutboxDispatcher>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("facedb", tags: ["ready"]);
+        return builder;
+    }
+}

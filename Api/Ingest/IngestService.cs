@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FaceAspire.Api.Outbox;
+using FaceAspire.Core.Data;
+using FaceAspire.Vision.Imaging;
+
+namespace FaceAspire.Api.Ingest;
+
+/// <summary>One accepted frame as the API reports it.</summary>
+/// <param name="Id">The frame id (the same for the same bytes, however often they are posted).</param>
+/// <param name="Status">Its current status: <c>queued</c> for a new frame; for a duplicate whatever it reached.</param>
+/// <param name="StatusUrl">Relative URL of <c>GET /api/frames/{id}</c>.</param>
+/// <param name="Duplicate">True when these bytes had been accepted before (nothing new was queued).</param>
+public sealed record AcceptedFrame(Guid Id, string Status, string StatusUrl, bool Duplicate);
+
+/// <summary>
+/// Accepts validated images: every image of a request is validated first (all or nothing), then each is stored
+/// with its outbox row through Core's <see cref="FrameIngest"/> (one transaction per image, sha256 idempotency),
+/// and the <see cref="OutboxSignal"/> wakes the dispatcher. Capture time = EXIF DateTimeOriginal, else the
+/// client's timestamp, else now.
+/// </summary>
+public sealed class IngestService(FrameValidator validator, FrameIngest ingest, OutboxSignal signal, TimeProvider time)
+{
+    /// <summary>The pipeline's ActivitySource ("FaceAspire.Pipeline"); spans <c>ingest</c>, <c>outbox dispatch</c>.</summary>
+    public static readonly ActivitySource Activities = new("FaceAspire.Pipeline");
+
+    /// <summary>Validates all images, then accepts them in order.</summary>
+    /// <exception cref="ApiProblemException">An image failed validation (nothing was stored).</exception>
+    public async Task<IReadOnlyList<AcceptedFrame>> AcceptAsync(IReadOnlyList<UploadedImage> images, CancellationToken cancellationToken)
+    {
+        using var activity = Activities.StartActivity("ingest");
+        activity?.SetTag("faceaspire.frames", images.Count);
+        var prepared = new List<(UploadedImage Image, ImageInfo Info)>(images.Count);
+        foreach (var image in images)
+            prepared.Add((image, validator.Validate(image)));
+
+        var accepted = new List<AcceptedFrame>(images.Count);
+        var created = false;
+        foreach (var (image, info) in prepared)
+        {
+            var exif = PhotoMetadata.Read(image.Content, info.Format);
+            var received = time.GetUtcNow();
+            var (capturedAt, origin) = exif.TakenAt is { } taken ? (taken, "exif")
+                : image.Timestamp is { } ts ? (ts, "client") : (received, "received");
+            var metadata = BuildMetadata(image, info, exif, origin);
+            var result = await ingest.AcceptAsync(image.Content, FrameValidator.MimeType(info.Format), image.Source, capturedAt,
+                metadata, cancellationToken);
+            created |= result.Created;
+            accepted.Add(new AcceptedFrame(result.FrameId, result.Status, $"/api/frames/{result.FrameId}", !result.Created));
+        }
+        if (created)
+            signal.Notify();
+        activity?.SetTag("faceaspire.created", accepted.Count(a => !a.Duplicate));
+        return accepted;
+    }
+
+    /// <summary>The frame's <c>metadata</c> jsonb: file, format, size, capture-time origin, EXIF time/camera/GPS.</summary>
+    internal static string BuildMetadata(UploadedImage image, ImageInfo info, PhotoMetadata exif, string capturedAtOrigin)
+    {
+        using var buffer = new MemoryStream(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            WriteIfNotNull(w, "fileName", image.FileName);
+            WriteIfNotNull(w, "source", image.Source);
+            w.WriteString("format", info.Format.ToString().ToLowerInvariant());
+            w.WriteNumber("bytes", image.Content.Length);
+            w.WriteNumber("width", info.Width);
+            w.WriteNumber("height", info.Height);
+            if (info.Orientation != 1)
+                w.WriteNumber("orientation", info.Orientation);
+            w.WriteString("capturedAtOrigin", capturedAtOrigin);
+            if (image.Timestamp is { } ts)
+                w.WriteString("clientTimestamp", ts);
+            if (exif != PhotoMetadata.Empty)
+            {
+                w.WriteStartObject("exif");
+                WriteIfNotNull(w, "dateTimeOriginal", exif.TakenAtRaw);
+                if (exif.TakenAtRaw is not null)
+                    w.WriteBoolean("dateTimeOriginalHasOffset", exif.HasOffset);
+                WriteIfNotNull(w, "cameraMake", exif.CameraMake);
+                WriteIfNotNull(w, "cameraModel", exif.CameraModel);
+                if (exif.Latitude is { } lat && exif.Longitude is { } lon)
+                {
+                    w.WriteStartObject("gps");
+                    w.WriteNumber("latitude", lat);
+                    w.WriteNumber("longitude", lon);
+                    if (exif.Altitude is { } alt && double.IsFinite(alt))
+                        w.WriteNumber("altitude", alt);
+                    w.WriteEndObject();
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static void WriteIfNotNull(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+            w.WriteString(name, value);
+    }
+}
