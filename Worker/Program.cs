@@ -1,3 +1,7 @@
+using FaceAspire.ServiceDefaults;
+using FaceAspire.Worker.Extensions;
+
 var builder = Host.CreateApplicationBuilder(args);
-var host = builder.Build();
-host.Run();
+builder.AddServiceDefaults();
+builder.AddWorkerServices();
+builder.Build().Run();

@@ -1,0 +1,102 @@
+using FaceAspire.Core.Contracts;
+using FaceAspire.Core.Identity;
+using FaceAspire.Vision;
+using FaceAspire.Vision.Imaging;
+using FaceAspire.Worker.Pipeline;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace FaceAspire.Worker.Consumers;
+
+/// <summary>
+/// Analyses one frame: claim it (a frame already <c>done</c> is not analysed again, its stored result is
+/// republished), load its bytes from the database, run the vision engine, then store faces, identities, emotion
+/// rows and status <c>done</c> in one transaction (<see cref="FrameWriter.WriteAsync"/>), and only then publish
+/// <see cref="FrameAnalyzed"/> and one <see cref="FaceRecognized"/> per face. MassTransit acknowledges the message
+/// when this method returns, i.e. after the commit.
+/// <para>
+/// Errors: an undecodable image (<see cref="ImageDecodeException"/>) or missing bytes is permanent: the frame is
+/// marked failed with the reason, <see cref="FrameAnalyzed"/> (status failed) is published, and the message is
+/// acknowledged. A frame with no face is not an error (done, 0 faces). Anything else propagates: transient
+/// errors are retried by the definition's policy, and what still fails goes to <c>analyze-frame_error</c>, where
+/// <see cref="AnalyzeFrameFaultConsumer"/> records the reason on the frame.
+/// </para>
+/// </summary>
+public sealed class AnalyzeFrameConsumer(
+    FrameWriter writer,
+    IFaceAnalyzer analyzer,
+    IOptions<WorkerOptions> options,
+    ILogger<AnalyzeFrameConsumer> logger) : IConsumer<AnalyzeFrame>
+{
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<AnalyzeFrame> context)
+    {
+        var frameId = context.Message.FrameId;
+        var ct = context.CancellationToken;
+        var work = await writer.ClaimAsync(frameId, ct);
+        if (work is null)
+        {
+            // Nothing to analyse or record; retrying cannot make the frame appear.
+            logger.LogWarning("AnalyzeFrame for unknown frame {FrameId}; acknowledged without work", frameId);
+            return;
+        }
+        if (work.Status == FrameStatus.Done)
+        {
+            var stored = await writer.GetResultAsync(frameId, ct);
+            if (stored is not null)
+                await PublishAsync(context, stored);
+            logger.LogInformation("Frame {FrameId} was already done; republished its result", frameId);
+            return;
+        }
+        if (work.Content.Length == 0)
+        {
+            await FailAsync(context, frameId, "image bytes are missing");
+            return;
+        }
+
+        ImageAnalysis analysis;
+        using (var activity = PipelineTelemetry.Source.StartActivity("analyze"))
+        {
+            activity?.SetTag("frame.id", frameId);
+            activity?.SetTag("frame.bytes", work.Content.Length);
+            try
+            {
+                analysis = analyzer.Analyze(work.Content, new AnalysisRequest(CropSize: options.Value.CropSize));
+            }
+            catch (ImageDecodeException e)
+            {
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+                await FailAsync(context, frameId, $"image could not be decoded: {e.Message}");
+                return;
+            }
+            activity?.SetTag("faces", analysis.Faces.Count);
+        }
+
+        var faces = analysis.Faces.Select(FaceObservationMapper.Map).ToList();
+        FrameResult result;
+        using (var activity = PipelineTelemetry.Source.StartActivity("match"))
+        {
+            activity?.SetTag("frame.id", frameId);
+            activity?.SetTag("faces", faces.Count);
+            result = await writer.WriteAsync(frameId, analysis.Width, analysis.Height, analyzer.EmbeddingModel, faces, ct);
+            activity?.SetTag("persons.new", result.Faces.Count(f => f.NewPerson));
+        }
+        await PublishAsync(context, result);
+        logger.LogInformation("Frame {FrameId} done: {Faces} face(s), attempt {Attempt}{Replayed}", frameId, result.Faces.Count,
+            work.Attempts, result.Replayed ? " (another delivery had already stored it)" : "");
+    }
+
+    private async Task FailAsync(ConsumeContext<AnalyzeFrame> context, Guid frameId, string reason)
+    {
+        logger.LogWarning("Frame {FrameId} failed permanently: {Reason}", frameId, reason);
+        var result = await writer.FailAsync(frameId, reason, context.CancellationToken);
+        await PublishAsync(context, result);
+    }
+
+    private static async Task PublishAsync(ConsumeContext context, FrameResult result)
+    {
+        await context.Publish(result.ToMessage(), context.CancellationToken);
+        foreach (var face in result.FaceEvents)
+            await context.Publish(face, context.CancellationToken);
+    }
+}

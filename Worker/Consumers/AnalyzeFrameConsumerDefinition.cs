@@ -1,0 +1,43 @@
+using FaceAspire.Vision.Imaging;
+using FaceAspire.Worker.Pipeline;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace FaceAspire.Worker.Consumers;
+
+/// <summary>
+/// Endpoint <c>analyze-frame</c> (the queue the Api sends <c>AnalyzeFrame</c> to). Concurrency and prefetch are
+/// <see cref="WorkerOptions.Concurrency"/>: prefetching more than we can work on would park frames on a busy
+/// process while another sits idle. Retry: exponential backoff for transient errors only
+/// (<see cref="TransientErrors.IsTransient"/>); decode errors are ignored by the policy (the consumer records
+/// them itself), and other exceptions fault at once.
+/// </summary>
+public sealed class AnalyzeFrameConsumerDefinition : ConsumerDefinition<AnalyzeFrameConsumer>
+{
+    /// <summary>The queue name, also the address senders use (<c>queue:analyze-frame</c>).</summary>
+    public const string QueueName = "analyze-frame";
+
+    private readonly WorkerOptions _options;
+
+    /// <summary>Reads <see cref="WorkerOptions"/>.</summary>
+    public AnalyzeFrameConsumerDefinition(IOptions<WorkerOptions> options)
+    {
+        _options = options.Value;
+        EndpointName = QueueName;
+        ConcurrentMessageLimit = _options.Concurrency;
+        Endpoint(e => e.PrefetchCount = _options.Concurrency);
+    }
+
+    /// <inheritdoc />
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<AnalyzeFrameConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Exponential(_options.RetryLimit, TimeSpan.FromMilliseconds(_options.RetryMinIntervalMs),
+                TimeSpan.FromMilliseconds(_options.RetryMaxIntervalMs), TimeSpan.FromMilliseconds(_options.RetryMinIntervalMs));
+            r.Ignore<ImageDecodeException>();
+            r.Handle<Exception>(TransientErrors.IsTransient);
+        });
+    }
+}

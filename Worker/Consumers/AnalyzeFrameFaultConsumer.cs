@@ -1,0 +1,40 @@
+using FaceAspire.Core.Identity;
+using MassTransit;
+using FaceAspire.Core.Contracts;
+
+namespace FaceAspire.Worker.Consumers;
+
+/// <summary>
+/// Records why a frame could not be processed once <see cref="AnalyzeFrameConsumer"/> has given up on it
+/// (retries exhausted or a non-retryable error): MassTransit moves the message to <c>analyze-frame_error</c> and
+/// publishes <see cref="Fault{T}"/>, which lands here (endpoint <c>analyze-frame-fault</c>). The frame becomes
+/// <c>failed</c> with the exception's type and message (a frame that is done by now is left alone), and
+/// <see cref="FrameAnalyzed"/> with status failed is published.
+/// </summary>
+public sealed class AnalyzeFrameFaultConsumer(FrameWriter writer, ILogger<AnalyzeFrameFaultConsumer> logger)
+    : IConsumer<Fault<AnalyzeFrame>>
+{
+    /// <summary>Longest reason stored; exception messages can carry whole SQL statements.</summary>
+    public const int MaxReasonLength = 1000;
+
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<Fault<AnalyzeFrame>> context)
+    {
+        var frameId = context.Message.Message.FrameId;
+        var first = context.Message.Exceptions.FirstOrDefault();
+        var reason = first is null ? "processing failed" : $"processing failed after retries: {first.ExceptionType}: {first.Message}";
+        if (reason.Length > MaxReasonLength)
+            reason = reason[..MaxReasonLength];
+        try
+        {
+            var result = await writer.FailAsync(frameId, reason, context.CancellationToken);
+            if (result.Status == FrameStatus.Failed)
+                await context.Publish(result.ToMessage(), context.CancellationToken);
+            logger.LogError("Frame {FrameId} is {Status}: {Reason}", frameId, result.Status, reason);
+        }
+        catch (KeyNotFoundException)
+        {
+            logger.LogWarning("Fault for unknown frame {FrameId}: {Reason}", frameId, reason);
+        }
+    }
+}

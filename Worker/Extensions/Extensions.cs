@@ -1,0 +1,73 @@
+using FaceAspire.Core.Data;
+using FaceAspire.Vision;
+using FaceAspire.Worker.Consumers;
+using FaceAspire.Worker.Pipeline;
+using MassTransit;
+
+namespace FaceAspire.Worker.Extensions;
+
+/// <summary>The Worker's service registrations.</summary>
+public static class Extensions
+{
+    /// <summary>
+    /// Registers the database (Core's <see cref="FaceDbServiceCollectionExtensions.AddFaceDb"/> on
+    /// <c>ConnectionStrings:facedb</c>), ONE <see cref="IFaceAnalyzer"/> per process (its ONNX sessions are shared by
+    /// all concurrent frames; section <c>Vision</c>), <see cref="WorkerOptions"/> (section <c>Worker</c>), MassTransit
+    /// over RabbitMQ (<c>ConnectionStrings:messaging</c>, an amqp:// URL) with the analyze-frame consumer and its
+    /// fault handler, and readiness checks (tag <c>ready</c>) for PostgreSQL and the bus.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A connection string is missing.</exception>
+    public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var db = config.GetConnectionString("facedb")
+                 ?? throw new InvalidOperationException("ConnectionStrings:facedb is not set (env ConnectionStrings__facedb).");
+        var messaging = config.GetConnectionString("messaging")
+                        ?? throw new InvalidOperationException("ConnectionStrings:messaging is not set (env ConnectionStrings__messaging).");
+
+        builder.Services.AddFaceDb(db);
+        builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        var vision = new VisionOptions();
+        config.GetSection(VisionOptions.SectionName).Bind(vision);
+        builder.Services.AddSingleton(vision);
+        builder.Services.AddSingleton<IFaceAnalyzer>(sp => new FaceAnalyzer(sp.GetRequiredService<VisionOptions>(), sp.GetRequiredService<ILoggerFactory>()));
+        // Load the models at start, not at the first message: a missing model must stop the process at once.
+        builder.Services.AddHostedService<AnalyzerWarmup>();
+
+        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            x.ConfigureHealthCheckOptions(h =>
+            {
+                h.Name = "messaging";
+                h.Tags.Add("ready");
+            });
+            x.AddConsumer<AnalyzeFrameConsumer, AnalyzeFrameConsumerDefinition>();
+            x.AddConsumer<AnalyzeFrameFaultConsumer>(c => c.UseMessageRetry(r =>
+            {
+                r.Exponential(10, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
+                r.Handle<Exception>(TransientErrors.IsTransient);
+            }));
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(new Uri(messaging));
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+
+    private sealed class AnalyzerWarmup(IFaceAnalyzer analyzer, ILogger<AnalyzerWarmup> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            logger.LogInformation("Vision engine ready; embedding model {Model}", analyzer.EmbeddingModel);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,17 @@
+using System.Diagnostics;
+
+namespace FaceAspire.Worker.Pipeline;
+
+/// <summary>
+/// The pipeline's <see cref="ActivitySource"/> (name <c>FaceAspire.Pipeline</c>, shared with the Api's ingest
+/// and outbox spans by name). The Worker emits <c>analyze</c> (around the vision engine, so its
+/// <c>FaceAspire.Vision</c> spans nest under it) and <c>match</c> (identity matching + the database write).
+/// </summary>
+public static class PipelineTelemetry
+{
+    /// <summary>Source name to add to a tracer provider.</summary>
+    public const string SourceName = "FaceAspire.Pipeline";
+
+    /// <summary>The source.</summary>
+    public static readonly ActivitySource Source = new(SourceName);
+}

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FaceAspire.Worker;
+
+/// <summary>
+/// Worker settings, configuration section <c>"Worker"</c> (env form <c>Worker__Concurrency=4</c>).
+/// Bound and validated at start: a bad value stops the process before it consumes anything.
+/// </summary>
+public sealed class WorkerOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Worker";
+
+    /// <summary>
+    /// Frames analysed at once by this process (MassTransit ConcurrentMessageLimit and the RabbitMQ prefetch
+    /// count). Each frame runs the single-threaded ONNX sessions on one core, so set it to the cores the
+    /// process may use. Default 2, range 1–64.
+    /// </summary>
+    [Range(1, 64)]
+    public int Concurrency { get; set; } = 2;
+
+    /// <summary>
+    /// Immediate retries of a frame after a transient error (connection loss, lock or statement timeout,
+    /// deadlock), with exponential backoff; after the last one the message goes to <c>analyze-frame_error</c>
+    /// and the frame is marked failed. Default 5, range 0–20.
+    /// </summary>
+    [Range(0, 20)]
+    public int RetryLimit { get; set; } = 5;
+
+    /// <summary>First backoff interval in milliseconds (doubling up to <see cref="RetryMaxIntervalMs"/>). Default 200.</summary>
+    [Range(1, 60_000)]
+    public int RetryMinIntervalMs { get; set; } = 200;
+
+    /// <summary>Largest backoff interval in milliseconds. Default 5000.</summary>
+    [Range(1, 600_000)]
+    public int RetryMaxIntervalMs { get; set; } = 5_000;
+
+    /// <summary>
+    /// Side length in pixels of the aligned face crop stored with each face for review (0 = store none).
+    /// Default 112 (the ArcFace alignment size). Range 0–512.
+    /// </summary>
+    [Range(0, 512)]
+    public int CropSize { get; set; } = 112;
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using FaceAspire.Core.Contracts;
+using FaceAspire.Core.Identity;
+using FaceAspire.Testing;
+using Microsoft.Extensions.Options;
+
+namespace FaceAspire.Worker.Bench;
+
+/// <summary>
+/// Identity-match query latency: N random unit vectors stored through Core's <see cref="FaceStore"/> (HNSW index
+/// maintained on insert), then <see cref="FaceStore.NearestAsync"/> (top-10, the matcher's query) timed for
+/// random unit queries, one at a time on one pooled connection, as the worker issues them.
+/// </summary>
+internal static class MatchBench
+{
+    public static async Task RunAsync(int faceCount, int queries)
+    {
+        var db = new PostgresDatabaseFixture();
+        await db.InitializeAsync();
+        try
+        {
+            var store = new FaceStore(Options.Create(new IdentityOptions()));
+            var frameId = (await new FaceAspire.Core.Data.FrameIngest(db.AppDataSource)
+                .AcceptAsync(Guid.NewGuid().ToByteArray(), "image/jpeg", "bench", DateTimeOffset.UtcNow, null)).FrameId;
+            var origin = new FaceOrigin(frameId, DateTimeOffset.UtcNow, "bench", "random@bench");
+            var sw = Stopwatch.StartNew();
+            // Two loaders (the machine has 2 cores), 1000 faces per transaction.
+            await Task.WhenAll(Enumerable.Range(0, 2).Select(async part =>
+            {
+                var random = new Random(part + 1);
+                await using var connection = await db.AppDataSource.OpenConnectionAsync();
+                for (var done = part; done < faceCount; )
+                {
+                    await using var tx = await connection.BeginTransactionAsync();
+                    for (var j = 0; j < 1000 && done < faceCount; j++, done += 2)
+                        await store.InsertFaceAsync(Guid.CreateVersion7(), null, false, Observation(random), origin, connection, tx);
+                    await tx.CommitAsync();
+                }
+            }));
+            Console.WriteLine($"identity match: {faceCount} faces inserted through FaceStore in {sw.Elapsed.TotalSeconds:F0} s");
+            await using (var analyze = db.OwnerDataSource.CreateCommand("ANALYZE faces"))
+                await analyze.ExecuteNonQueryAsync();
+
+            var rng = new Random(99);
+            await using var conn = await db.AppDataSource.OpenConnectionAsync();
+            for (var i = 0; i < 20; i++)
+                await store.NearestAsync(UnitVector(rng), 10, conn, null);
+            var times = new double[queries];
+            for (var i = 0; i < queries; i++)
+            {
+                var q = UnitVector(rng);
+                var t = Stopwatch.GetTimestamp();
+                var result = await store.NearestAsync(q, 10, conn, null);
+                times[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                if (result.Count != 10)
+                    throw new InvalidOperationException($"query returned {result.Count} neighbours");
+            }
+            Array.Sort(times);
+            Console.WriteLine($"identity match at {faceCount} faces (top-10, ef_search 64, {queries} queries): " +
+                $"p50 {times[queries / 2]:F2} ms, p95 {times[(int)(queries * 0.95)]:F2} ms, max {times[^1]:F2} ms");
+        }
+        finally
+        {
+            await db.DisposeAsync();
+        }
+    }
+
+    private static float[] UnitVector(Random random)
+    {
+        var v = new float[512];
+        double norm = 0;
+        for (var i = 0; i < v.Length; i++)
+        {
+            // Box-Muller normal samples: an isotropic direction after normalising.
+            var g = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+            v[i] = g;
+            norm += g * g;
+        }
+        var inv = (float)(1 / Math.Sqrt(norm));
+        for (var i = 0; i < v.Length; i++)
+            v[i] *= inv;
+        return v;
+    }
+
+    private static FaceObservation Observation(Random random) => new(10, 10, 50, 50, new float[10], 0.9f, 0.8f, UnitVector(random),
+        [0, 0, 0, 0, 0, 0, 1], EmotionLabels.All[6], 1f, null, null, null);
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FaceAspire.Core.Contracts;
+using FaceAspire.Core.Identity;
+using FaceAspire.Testing;
+using FaceAspire.Vision.Evaluation;
+using FaceAspire.Worker.IntegrationTests.Support;
+using FaceAspire.Worker.Bench;
+
+// Usage: Worker.Bench [--frames N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match]
+var options = BenchArgs.Parse(args);
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+Console.WriteLine($"{Environment.ProcessorCount} cores; infra instance {Environment.GetEnvironmentVariable("FACEASPIRE_INFRA_INSTANCE") ?? "test"}");
+
+if (!options.SkipEndToEnd)
+{
+    var vision = VisionBench.Run(options.Seconds);
+    Console.WriteLine($"vision-only (Cli bench, single-face 640x480, 2 threads): {vision:F1} frames/s");
+    var deepface = Path.Combine(Path.GetDirectoryName(SharedData.PathOf("identities/deepface"))!, "deepface");
+    var photos = TestFrames.PhotosUnder(TestFrames.KnnTrain).Concat(TestFrames.PhotosUnder(deepface)).ToList();
+    var frames = TestFrames.SingleFaceVariants(photos, options.Frames + 8);
+    Console.WriteLine($"{frames.Count} distinct single-face 640x480 frames built");
+    foreach (var (workers, concurrency) in new[] { (1, 2), (2, 1), (2, 2) })
+    {
+        var fps = await EndToEnd.RunAsync(frames, workers, concurrency);
+        Console.WriteLine($"end-to-end, {workers} worker process(es) x concurrency {concurrency}: {fps:F1} frames/s = {100 * fps / vision:F0} % of vision-only");
+    }
+}
+if (!options.SkipMatch)
+{
+    foreach (var n in options.Faces)
+        await MatchBench.RunAsync(n, options.Queries);
+}
+return 0;

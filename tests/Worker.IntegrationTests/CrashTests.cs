@@ -1,0 +1,47 @@
+using FaceAspire.Worker.IntegrationTests.Support;
+
+namespace FaceAspire.Worker.IntegrationTests;
+
+/// <summary>A worker process dies mid-flight; the other finishes everything, and nothing is stored twice.</summary>
+public sealed class CrashTests(PipelineFixture fx) : IClassFixture<PipelineFixture>
+{
+    private const int FrameCount = 200;
+
+    [Fact]
+    public async Task KillingOneOfTwoWorkersLeavesEveryFrameDoneExactlyOnce()
+    {
+        var photos = TestFrames.PhotosUnder(TestFrames.KnnTrain)
+            .Concat(TestFrames.PhotosUnder(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(TestFrames.KnnTrain))!)!, "deepface")).Take(40))
+            .ToList();
+        var frames = TestFrames.SingleFaceVariants(photos, FrameCount);
+
+        var a = await fx.StartWorkerAsync("worker-a", concurrency: 2);
+        var b = await fx.StartWorkerAsync("worker-b", concurrency: 2);
+        var ids = new List<Guid>(FrameCount);
+        foreach (var frame in frames)
+            ids.Add(await fx.IngestAndSendAsync(frame, "crash-test"));
+        Assert.Equal(FrameCount, ids.Distinct().Count());
+
+        // Let A get going, then SIGKILL it while it holds prefetched, unacknowledged frames.
+        await RedeliveryTests.WaitUntilAsync(() => a.Count(" done: ") >= 10, TimeSpan.FromMinutes(2), a, b);
+        a.Kill();
+        var doneByA = a.Count(" done: ");
+
+        await fx.WaitSettledAsync(ids, TimeSpan.FromMinutes(5));
+        var status = await fx.StatusCountsAsync(ids);
+        Assert.Equal(FrameCount, status.GetValueOrDefault("done"));
+        Assert.Equal(0L, await fx.ScalarAsync<long>(
+            "SELECT count(*) FROM frames fr WHERE fr.id = ANY(@ids) AND (SELECT count(*) FROM faces WHERE frame_id = fr.id) <> 1",
+            ("ids", ids.ToArray())));
+        Assert.Equal(0L, await fx.ScalarAsync<long>(
+            "SELECT count(*) FROM frames fr WHERE fr.id = ANY(@ids) AND (SELECT count(*) FROM emotions WHERE frame_id = fr.id) <> 1",
+            ("ids", ids.ToArray())));
+        Assert.Equal((long)FrameCount, await fx.ScalarAsync<long>("SELECT count(*) FROM faces"));
+        Assert.Equal((long)FrameCount, await fx.ScalarAsync<long>("SELECT sum(face_count)::bigint FROM persons"));
+        Assert.Equal(0, await fx.QueueDepthAsync("analyze-frame_error"));
+        // Evidence the kill hit work in flight: a frame A had claimed was claimed again by B.
+        var reclaimed = await fx.ScalarAsync<long>("SELECT count(*) FROM frames WHERE id = ANY(@ids) AND attempts > 1", ("ids", ids.ToArray()));
+        Assert.True(reclaimed >= 1, $"no frame was redelivered (A had finished {doneByA})");
+        Assert.True(b.Count(" done: ") >= FrameCount - doneByA, "B did not take over the rest");
+    }
+}

@@ -1,0 +1,163 @@
+using FaceAspire.Core.Contracts;
+using FaceAspire.Core.Data;
+using FaceAspire.Testing;
+using MassTransit;
+using Npgsql;
+using Xunit;
+
+namespace FaceAspire.Worker.IntegrationTests.Support;
+
+/// <summary>
+/// A fresh database (see <see cref="PostgresDatabaseFixture"/>) plus a fresh RabbitMQ virtual host per test class,
+/// so that the <c>analyze-frame</c> queue of one class (or of another test assembly running at the same time) is
+/// never consumed by another's workers. Offers: worker processes wired to both, a send-only bus, ingest + send,
+/// and waiting for frames to settle.
+/// </summary>
+public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
+{
+    private readonly List<WorkerProcess> _workers = [];
+    private IBusControl? _bus;
+
+    /// <summary>The class's vhost, <c>v_</c> + the database name.</summary>
+    public string VirtualHost => "v_" + DatabaseName;
+
+    /// <summary>AMQP URL of <see cref="VirtualHost"/>.</summary>
+    public string MessagingUrl { get; private set; } = "";
+
+    /// <summary>The workers started through <see cref="StartWorkerAsync"/> (for failure messages).</summary>
+    public IReadOnlyList<WorkerProcess> Workers => _workers;
+
+    /// <summary>Core's ingest on the app role (what the Api uses): frame + bytes + outbox row in one transaction.</summary>
+    public FrameIngest Ingest => new(AppDataSource);
+
+    /// <inheritdoc />
+    public override async Task InitializeAsync()
+    {
+        var infra = await TestInfrastructure.GetAsync(requireRabbitMq: true);
+        await base.InitializeAsync();
+        var url = new Uri(await infra.GetRabbitMqUrlAsync());
+        var user = Uri.UnescapeDataString(url.UserInfo.Split(':')[0]);
+        await RabbitCtlAsync("add_vhost", VirtualHost);
+        await RabbitCtlAsync("set_permissions", "-p", VirtualHost, user, ".*", ".*", ".*");
+        MessagingUrl = new UriBuilder(url) { Path = "/" + VirtualHost }.Uri.ToString();
+        _bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(MessagingUrl)));
+        await _bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+    }
+
+    /// <summary>Kills the workers, stops the bus, deletes the vhost and the database.</summary>
+    public new async Task DisposeAsync()
+    {
+        foreach (var w in _workers)
+            await w.DisposeAsync();
+        if (_bus is not null)
+            await _bus.StopAsync();
+        try
+        {
+            await RabbitCtlAsync("delete_vhost", VirtualHost);
+        }
+        catch (InvalidOperationException)
+        {
+            // Best effort: a vhost left behind holds no data the next run reads.
+        }
+        await base.DisposeAsync();
+    }
+
+    /// <summary><c>infra/rabbitmq.sh ctl ARGS</c> on the test instance; returns its output.</summary>
+    public Task<string> RabbitCtlAsync(params string[] args) =>
+        ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, "infra/rabbitmq.sh", ["ctl", .. args]);
+
+    /// <summary>Messages ready in <paramref name="queue"/> of this vhost (0 when the queue does not exist).</summary>
+    public async Task<int> QueueDepthAsync(string queue)
+    {
+        var output = await RabbitCtlAsync("list_queues", "-p", VirtualHost, "name", "messages");
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = line.Split('\t', ' ');
+            if (parts.Length >= 2 && parts[0] == queue && int.TryParse(parts[^1], out var n))
+                return n;
+        }
+        return 0;
+    }
+
+    /// <summary>The environment of a worker process for this database and vhost.</summary>
+    /// <param name="concurrency">Worker:Concurrency.</param>
+    /// <param name="extra">More settings (override the defaults).</param>
+    public Dictionary<string, string> WorkerEnvironment(int concurrency, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__facedb"] = AppConnectionString,
+            ["ConnectionStrings__messaging"] = MessagingUrl,
+            ["Worker__Concurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>())
+            env[k] = v;
+        return env;
+    }
+
+    /// <summary>Starts a worker process (killed when the fixture is disposed).</summary>
+    public async Task<WorkerProcess> StartWorkerAsync(string name, int concurrency, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var worker = await WorkerProcess.StartAsync(name, WorkerEnvironment(concurrency, extra));
+        _workers.Add(worker);
+        return worker;
+    }
+
+    /// <summary>
+    /// Accepts an image through Core's <see cref="FrameIngest"/> and SENDS <see cref="AnalyzeFrame"/> to
+    /// <c>queue:analyze-frame</c> (standing in for the Api's outbox dispatcher). Returns the frame id.
+    /// </summary>
+    public async Task<Guid> IngestAndSendAsync(byte[] image, string? source = null)
+    {
+        var accepted = await Ingest.AcceptAsync(image, "image/jpeg", source, DateTimeOffset.UtcNow, null);
+        await SendAsync(new AnalyzeFrame(accepted.FrameId, accepted.Sha256, source, DateTimeOffset.UtcNow));
+        return accepted.FrameId;
+    }
+
+    /// <summary>Sends a command to <c>queue:analyze-frame</c> on this vhost.</summary>
+    public async Task SendAsync(AnalyzeFrame message)
+    {
+        var endpoint = await _bus!.GetSendEndpoint(new Uri("queue:analyze-frame"));
+        await endpoint.Send(message);
+    }
+
+    /// <summary>Waits until every frame in <paramref name="frameIds"/> is done or failed.</summary>
+    /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>; the message holds the status
+    /// counts and the workers' output.</exception>
+    public async Task WaitSettledAsync(IReadOnlyCollection<Guid> frameIds, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var counts = await StatusCountsAsync(frameIds);
+            var settled = counts.GetValueOrDefault(FrameStatus.Done) + counts.GetValueOrDefault(FrameStatus.Failed);
+            if (settled == frameIds.Count)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{settled}/{frameIds.Count} frames settled after {timeout.TotalSeconds} s: " +
+                    string.Join(", ", counts.Select(kv => $"{kv.Key}={kv.Value}")) + "\n" + string.Join("\n", _workers.Select(w => w.Tail())));
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Status → number of the given frames.</summary>
+    public async Task<Dictionary<string, int>> StatusCountsAsync(IReadOnlyCollection<Guid> frameIds)
+    {
+        await using var command = AppDataSource.CreateCommand("SELECT status, count(*)::int FROM frames WHERE id = ANY(@ids) GROUP BY status");
+        command.Parameters.AddWithValue("ids", frameIds.ToArray());
+        var result = new Dictionary<string, int>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            result[reader.GetString(0)] = reader.GetInt32(1);
+        return result;
+    }
+
+    /// <summary>A scalar query on the app role.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = AppDataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+            command.Parameters.Add(new NpgsqlParameter(name, value));
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
