@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -6,7 +7,8 @@ namespace FaceAspire.Admin.BrowserTests;
 
 /// <summary>
 /// The admin's pages in Chromium, in order on one database: sign-in, the 5 persons of the train photos, rename,
-/// merge + audit + undo, split, the emotion explorer and its CSV, the live dashboard, keys and audit.
+/// merge + audit + undo, split, the emotion explorer and its CSV, the live dashboard, keys, suggestions, audit, and
+/// the webcam page with Chromium's fake camera playing a real-face clip through the real Api and Worker.
 /// Every page visited is saved to artifacts/screenshots/.
 /// </summary>
 [TestCaseOrderer(StepOrderer.Name, StepOrderer.Assembly)]
@@ -235,6 +237,42 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         }
     }
 
+    [PipelineFact, Step(11)]
+    public async Task WebcamPageDrawsABoxAroundAFaceFromTheFakeCamera()
+    {
+        var clip = Path.Combine(SharedData.Directory(), "video/short_hamilton_clip.mp4");
+        Assert.True(File.Exists(clip), $"{clip} is missing");
+        var dir = Directory.CreateTempSubdirectory("faceaspire-webcam-");
+        try
+        {
+            var y4m = Path.Combine(dir.FullName, "camera.y4m");
+            await FfmpegAsync("-v", "error", "-y", "-i", clip, "-t", "6", "-vf", "scale=640:360,fps=10", "-pix_fmt", "yuv420p", y4m);
+            await using var browser = await (await Playwright.CreateAsync()).Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--use-fake-device-for-media-stream",
+                        "--use-fake-ui-for-media-stream", $"--use-file-for-fake-video-capture={y4m}"],
+            });
+            var context = await browser.NewContextAsync(new() { StorageStatePath = app.StorageStatePath, ViewportSize = new() { Width = 1280, Height = 900 } });
+            await context.GrantPermissionsAsync(["camera"], new() { Origin = app.Admin.BaseUrl });
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(app.Admin.BaseUrl + "/Webcam");
+            await page.SelectOptionAsync("#rate", "2");
+            await page.ClickAsync("#start");
+            await page.WaitForFunctionAsync("() => Number(document.getElementById('overlay').dataset.faces || 0) >= 1",
+                null, new() { Timeout = 60000 });
+            output.WriteLine($"status: {await page.TextContentAsync("#webcam-status")}; sent {await page.TextContentAsync("#sent")}");
+            Assert.True(await app.ScalarAsync<long>("SELECT count(*) FROM faces WHERE source = 'admin-webcam'") >= 1);
+            await app.ScreenshotAsync(page, "15-webcam-live");
+            await page.ClickAsync("#stop");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     private async Task<List<Guid>> FaceIdsAsync(Guid person)
     {
         var ids = await app.ScalarAsync<Guid[]>("SELECT coalesce(array_agg(id), '{}') FROM faces WHERE person_id = @p", ("p", person));
@@ -246,4 +284,15 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
             c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                    let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }
             """);
+
+    private static async Task FfmpegAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true };
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"ffmpeg failed: {stderr}");
+    }
 }
