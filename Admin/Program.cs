@@ -1,5 +1,14 @@
 using FaceAspire.Admin.Extensions;
+using FaceAspire.Admin.Services;
 using FaceAspire.ServiceDefaults;
+
+// `hash-password` reads a password from stdin and prints the value for Admin:PasswordHash, so the password itself
+// never has to be written into configuration.
+if (args is ["hash-password", ..])
+{
+    Console.WriteLine(AdminAccounts.HashPassword(Console.ReadLine() ?? ""));
+    return 0;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -10,3 +19,4 @@ app.UseAdminPipeline();
 app.MapDefaultEndpoints();
 app.MapAdminEndpoints();
 app.Run();
+return 0;

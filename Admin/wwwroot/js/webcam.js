@@ -33,10 +33,13 @@
       ctx.strokeRect(x, y, w, h);
       const label = `${f.name || 'unknown'} · ${f.emotion || '?'}`;
       const width = ctx.measureText(label).width + 10;
+      // Keep the label inside the picture for faces at its right or top edge.
+      const lx = Math.max(0, Math.min(x, overlay.width - width));
+      const ly = y >= 22 ? y - 22 : y + h + 2;
       ctx.fillStyle = 'rgba(15, 23, 42, 0.8)';
-      ctx.fillRect(x, Math.max(0, y - 22), width, 20);
+      ctx.fillRect(lx, ly, width, 20);
       ctx.fillStyle = '#fff';
-      ctx.fillText(label, x + 5, Math.max(15, y - 7));
+      ctx.fillText(label, lx + 5, ly + 15);
     }
     overlay.dataset.faces = String(faces.length);
   };
