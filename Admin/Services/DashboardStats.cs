@@ -27,7 +27,7 @@ public sealed record DashboardSnapshot(DateTimeOffset At, long Frames, long Fram
 public sealed class DashboardStats(NpgsqlDataSource dataSource, QueueMonitor queue, TimeProvider clock)
 {
     /// <summary>Window of the rate figures, seconds.</summary>
-    public const int WindowSeconds = 10;
+    public const int WindowSeconds = 30;
 
     /// <summary>Takes a snapshot (one round trip of batched queries plus one broker call).</summary>
     public async Task<DashboardSnapshot> GetAsync(CancellationToken ct)

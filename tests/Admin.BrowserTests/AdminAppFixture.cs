@@ -109,8 +109,10 @@ public sealed class AdminAppFixture : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         });
+        // Generous waits: the machine is shared with parallel builds (load averages above 20 were measured).
+        Assertions.SetDefaultExpectTimeout(20_000);
         StorageStatePath = Path.Combine(Path.GetTempPath(), $"faceaspire-admin-{Guid.NewGuid():N}.json");
-        var context = await Browser.NewContextAsync();
+        var context = await NewContextAsync(Browser, null);
         var page = await context.NewPageAsync();
         await LogInAsync(page);
         await context.StorageStateAsync(new() { Path = StorageStatePath });
@@ -203,10 +205,15 @@ public sealed class AdminAppFixture : IAsyncLifetime
     }
 
     /// <summary>A new signed-in page (own context, 1280×900 viewport).</summary>
-    public async Task<IPage> NewSignedInPageAsync()
+    public async Task<IPage> NewSignedInPageAsync() => await (await NewContextAsync(Browser, StorageStatePath)).NewPageAsync();
+
+    /// <summary>A context with a 1280×900 viewport, 60 s action/navigation timeouts, and optionally a signed-in state.</summary>
+    public static async Task<IBrowserContext> NewContextAsync(IBrowser browser, string? storageState)
     {
-        var context = await Browser.NewContextAsync(new() { StorageStatePath = StorageStatePath, ViewportSize = new() { Width = 1280, Height = 900 } });
-        return await context.NewPageAsync();
+        var context = await browser.NewContextAsync(new() { StorageStatePath = storageState, ViewportSize = new() { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
+        return context;
     }
 
     /// <summary>Saves a full-page screenshot as artifacts/screenshots/<paramref name="name"/>.png.</summary>

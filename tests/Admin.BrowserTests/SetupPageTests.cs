@@ -53,7 +53,7 @@ public sealed class SetupPageTests(FirstRunFixture app) : IClassFixture<FirstRun
     [Fact]
     public async Task SetupCreatesTheOperatorOnceAndTheLoginAcceptsIt()
     {
-        var page = await app.Browser.NewPageAsync();
+        var page = await (await AdminAppFixture.NewContextAsync(app.Browser, null)).NewPageAsync();
         await page.GotoAsync(app.Admin.BaseUrl + "/Persons");
         Assert.Contains("/Account/Setup", page.Url);
         await page.ScreenshotAsync(new() { Path = Path.Combine(app.ScreenshotDir, "00-setup.png"), FullPage = true });
