@@ -22,11 +22,13 @@ public sealed class QueueMonitor(HttpClient http, IOptions<AdminOptions> options
     public async Task<QueueFigures?> GetAsync(CancellationToken ct)
     {
         var admin = options.Value;
-        if (string.IsNullOrEmpty(admin.RabbitMqManagementUrl) || configuration.GetConnectionString("messaging") is not { Length: > 0 } amqp)
+        // Admin:RabbitMqManagementUrl, else the AppHost's ConnectionStrings:messaging-management.
+        var management = admin.RabbitMqManagementUrl is { Length: > 0 } configured ? configured : configuration.GetConnectionString("messaging-management");
+        if (string.IsNullOrEmpty(management) || configuration.GetConnectionString("messaging") is not { Length: > 0 } amqp)
             return null;
         var broker = new Uri(amqp);
         var vhost = broker.AbsolutePath.Trim('/') is { Length: > 0 } v ? Uri.UnescapeDataString(v) : "/";
-        var url = new Uri(new Uri(admin.RabbitMqManagementUrl), $"api/queues/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(admin.AnalyzeQueue)}");
+        var url = new Uri(new Uri(management), $"api/queues/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(admin.AnalyzeQueue)}");
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(broker.UserInfo))));
