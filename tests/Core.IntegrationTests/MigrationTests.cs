@@ -23,7 +23,10 @@ public sealed class MigrationOnAnEmptyDatabaseTests(EmptyDatabaseFixture db) : I
             DatabaseMigrator.MigrateAsync(db.OwnerConnectionString, default),
             DatabaseMigrator.MigrateAsync(db.OwnerConnectionString, default));
         var applied = await DatabaseMigrator.GetAppliedMigrationsAsync(db.OwnerConnectionString, default);
-        Assert.Equal(["20261122000000_Initial"], applied);
+        // Every migration of the assembly, oldest first (Initial, then later ones such as the outbox trace context).
+        Assert.Equal("20261122000000_Initial", applied[0]);
+        Assert.Contains("20261124000000_OutboxTraceContext", applied);
+        Assert.Equal(applied.Order(StringComparer.Ordinal), applied);
         var tables = await TablesAsync();
         Assert.Equal(["__EFMigrationsHistory", "api_keys", "audit_log", "emotions", "faces", "frame_images", "frames",
             "outbox_messages", "person_merges", "persons"], tables);
@@ -31,7 +34,7 @@ public sealed class MigrationOnAnEmptyDatabaseTests(EmptyDatabaseFixture db) : I
         await DatabaseMigrator.MigrateAsync(db.OwnerConnectionString, default);
         Assert.Equal(applied, await DatabaseMigrator.GetAppliedMigrationsAsync(db.OwnerConnectionString, default));
         Assert.Equal(tables, await TablesAsync());
-        Assert.Equal(1, await TestData.ScalarAsync(db.OwnerDataSource, """SELECT count(*) FROM "__EFMigrationsHistory" """));
+        Assert.Equal((long)applied.Count, await TestData.ScalarAsync(db.OwnerDataSource, """SELECT count(*) FROM "__EFMigrationsHistory" """));
     }
 
     private async Task<List<string>> TablesAsync()
