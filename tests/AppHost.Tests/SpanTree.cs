@@ -14,8 +14,12 @@ internal static class SpanTree
         {
             text.Append(' ', depth * 2).Append(span.Name).Append("  [").Append(span.ServiceName).Append(' ').Append(span.Scope).Append(']');
             // Npgsql names every command span after the database system; the statement says what it was.
-            if (span.Attributes.GetValueOrDefault("db.query.text") ?? span.Attributes.GetValueOrDefault("db.statement") is { } sql)
-                text.Append("  ").Append(string.Join(' ', sql.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries)) is var flat && flat.Length > 60 ? flat[..60] + "…" : flat);
+            var sql = span.Attributes.GetValueOrDefault("db.query.text") ?? span.Attributes.GetValueOrDefault("db.statement");
+            if (sql is not null)
+            {
+                var flat = string.Join(' ', sql.Split(['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
+                text.Append("  ").Append(flat.Length > 60 ? flat[..60] + "…" : flat);
+            }
             text.Append('\n');
             foreach (var child in children[span.SpanId])
                 Walk(child, depth + 1);
