@@ -44,7 +44,9 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         await page.GotoAsync(Url("/Persons"));
         await Assertions.Expect(page.Locator(".person-card")).ToHaveCountAsync(5);
         Assert.Equal("5", await page.TextContentAsync("[data-testid=persons-total]"));
-        // Every card shows a real crop (the browser decoded it), not a broken image.
+        // Every card shows a real crop (the browser decoded it), not a broken image. Crops load lazily and, on a
+        // busy machine, after the cards appear: wait until every image has finished, then count the decoded ones.
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.person-card img')].every(i => i.complete)");
         var decoded = await page.EvalOnSelectorAllAsync<int>(".person-card img", "imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length");
         Assert.Equal(5, decoded);
         await app.ScreenshotAsync(page, "02-persons");
