@@ -30,7 +30,10 @@ builder.AddProject("worker", "Worker")
 
 builder.AddProject("admin", "Admin")
     .WithReference(db)
+    .WithReference(messaging)
+    .WithReference(messaging.ManagementConnection())
     .WithReference(api)
+    .WithEnvironment("Admin__ApiKey", builder.DevApiKey)
     .WaitFor(api);
 
 builder.Build().Run();

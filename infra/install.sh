@@ -30,6 +30,7 @@ PACKAGES=(
   libturbojpeg0 libstb0 ffmpeg
   python3-numpy python3-h5py python3-onnx
   chromium
+  curl jq
 )
 # node 20 + npm come from elsewhere on some machines; never replace them with Debian's older ones.
 command -v node >/dev/null || PACKAGES+=(nodejs)

@@ -17,7 +17,7 @@ step "build"
 dotnet build FaceAspire.sln -c Release -nologo -clp:ErrorsOnly
 
 # A private test instance (its own ports and data under .infra/test), stopped on exit whatever happens.
-export FACEASPIRE_INFRA_INSTANCE=test FACEASPIRE_INFRA_STARTED=1
+export FACEASPIRE_INFRA_INSTANCE="${FACEASPIRE_INFRA_INSTANCE:-test}" FACEASPIRE_INFRA_STARTED=1
 step "infrastructure (test instance)"
 trap 'bash infra/down.sh >/dev/null 2>&1 || true' EXIT
 bash infra/up.sh

@@ -7,8 +7,9 @@ namespace FaceAspire.Api.Extensions;
 /// <summary>
 /// Maps exceptions that are the caller's fault to 4xx ProblemDetails: <see cref="ApiProblemException"/> to its
 /// status, Kestrel's <see cref="BadHttpRequestException"/> to its status (413 for a body over MaxRequestBodySize,
-/// 400 for a malformed request), and an aborted request to 499 without a body. Everything else is left to the
-/// default handler (500 ProblemDetails, logged).
+/// 400 for a malformed request), and an aborted request to 499 without a body. A transient database failure
+/// (connection slots or pool exhausted, database restarting) is no bug and no caller mistake: 503 with
+/// <c>Retry-After: 2</c>, so clients retry. Everything else is left to the default handler (500 ProblemDetails, logged).
 /// </summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
@@ -21,6 +22,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails)
                 "The request body is larger than the server accepts."),
             BadHttpRequestException b => (b.StatusCode, "Bad request", b.Message),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "", ""),
+            Npgsql.NpgsqlException { IsTransient: true } => (StatusCodes.Status503ServiceUnavailable, "Database busy",
+                "The database is temporarily unavailable or at its connection limit; retry shortly."),
             _ => (0, "", ""),
         };
         if (status == 0)
@@ -28,6 +31,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails)
         httpContext.Response.StatusCode = status;
         if (status == 499)
             return true;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+            httpContext.Response.Headers.RetryAfter = "2";
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

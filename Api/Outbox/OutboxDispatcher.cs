@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using FaceAspire.Api.Ingest;
 using FaceAspire.Core.Data;
@@ -79,14 +80,19 @@ public sealed class OutboxDispatcher(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = new List<OutboxMessage>();
         await using (var select = new NpgsqlCommand("""
-            SELECT id, message_type, body::text FROM outbox_messages
+            SELECT id, message_type, body::text, trace_parent, trace_state FROM outbox_messages
             WHERE dispatched_at IS NULL ORDER BY id LIMIT @n FOR UPDATE SKIP LOCKED
             """, connection, transaction))
         {
             select.Parameters.AddWithValue("n", _options.BatchSize);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-                rows.Add(new OutboxMessage { Id = reader.GetInt64(0), MessageType = reader.GetString(1), Body = reader.GetString(2) });
+                rows.Add(new OutboxMessage
+                {
+                    Id = reader.GetInt64(0), MessageType = reader.GetString(1), Body = reader.GetString(2),
+                    TraceParent = reader.IsDBNull(3) ? null : reader.GetString(3),
+                    TraceState = reader.IsDBNull(4) ? null : reader.GetString(4),
+                });
         }
         if (rows.Count == 0)
         {
@@ -94,7 +100,10 @@ public sealed class OutboxDispatcher(
             return (0, 0);
         }
 
-        using var activity = IngestService.Activities.StartActivity("outbox dispatch");
+        // The batch span is a root of its own (this loop has no request context), linked to every message's
+        // trace; each message's send span continues the trace of the request that wrote the row (SendTracing).
+        using var activity = IngestService.Activities.StartActivity("outbox dispatch", ActivityKind.Internal,
+            parentContext: default, links: rows.Select(r => SendTracing.Parent(r)).Where(c => c != default).Select(c => new ActivityLink(c)));
         activity?.SetTag("faceaspire.messages", rows.Count);
         var sent = new List<long>(rows.Count);
         var poison = new List<long>();
@@ -105,7 +114,7 @@ public sealed class OutboxDispatcher(
             timeout.CancelAfter(TimeSpan.FromSeconds(_options.SendTimeoutSeconds));
             var endpoint = await bus.GetSendEndpoint(Address);
             var jobEndpoint = await bus.GetSendEndpoint(JobAddress);
-            var sends = new List<(long Id, Task Task)>(rows.Count);
+            var sends = new List<(long Id, Task Task, Activity? Span)>(rows.Count);
             foreach (var row in rows)
             {
                 object message;
@@ -121,9 +130,18 @@ public sealed class OutboxDispatcher(
                     continue;
                 }
                 var target = message is Core.Contracts.RunJob ? jobEndpoint : endpoint;
-                sends.Add((row.Id, target.Send(message, message.GetType(), timeout.Token)));
+                var span = SendTracing.Start(row, message is Core.Contracts.RunJob ? JobAddress : Address, activity);
+                try
+                {
+                    // MassTransit's send span (and the traceparent header it writes) parents on Activity.Current.
+                    sends.Add((row.Id, target.Send(message, message.GetType(), timeout.Token), span));
+                }
+                finally
+                {
+                    Activity.Current = activity;
+                }
             }
-            foreach (var (id, task) in sends)
+            foreach (var (id, task, span) in sends)
             {
                 try
                 {
@@ -134,6 +152,12 @@ public sealed class OutboxDispatcher(
                 {
                     failed.Add(id);
                     error ??= e is OperationCanceledException ? $"no broker confirm within {_options.SendTimeoutSeconds} s" : e.Message;
+                    span?.SetStatus(ActivityStatusCode.Error, error);
+                }
+                finally
+                {
+                    span?.Dispose();
+                    Activity.Current = activity;
                 }
             }
         }

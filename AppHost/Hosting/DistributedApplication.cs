@@ -76,11 +76,12 @@ public sealed partial class DistributedApplicationBuilder
     public IResourceBuilder<PostgresResource> AddPostgres(string name) =>
         Add(new PostgresResource(CheckName(name), Configuration.GetConnectionString(name), Configuration.GetConnectionString(name + "-owner")));
 
-    /// <summary>RabbitMQ (<c>infra/rabbitmq.sh</c>), or <c>ConnectionStrings:{name}</c> when configured.</summary>
+    /// <summary>RabbitMQ (<c>infra/rabbitmq.sh</c>), or <c>ConnectionStrings:{name}</c> (and optionally
+    /// <c>ConnectionStrings:{name}-management</c>) when configured.</summary>
     /// <param name="name">Resource and connection-string name, lowercase kebab case.</param>
     /// <returns>A builder to reference and wait for.</returns>
     public IResourceBuilder<RabbitMQResource> AddRabbitMQ(string name) =>
-        Add(new RabbitMQResource(CheckName(name), Configuration.GetConnectionString(name)));
+        Add(new RabbitMQResource(CheckName(name), Configuration.GetConnectionString(name), Configuration.GetConnectionString(name + "-management")));
 
     /// <summary>A project of this repository, by folder name (e.g. "Api" for Api/Api.csproj → FaceAspire.Api.dll).</summary>
     /// <param name="name">Resource name, lowercase kebab case (also OTEL_SERVICE_NAME).</param>

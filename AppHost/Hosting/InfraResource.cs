@@ -144,11 +144,11 @@ public sealed class PostgresResource : InfraResource
 {
     internal PostgresResource(string name, string? external, string? externalOwner) : base(name, "postgres.sh", external)
     {
-        OwnerConnection = new PostgresOwnerConnection(this, externalOwner ?? external);
+        OwnerConnection = new SecondaryConnection(this, "owner", externalOwner ?? external);
     }
 
     /// <summary>The owner-role connection, named "{name}-owner".</summary>
-    public PostgresOwnerConnection OwnerConnection { get; }
+    public SecondaryConnection OwnerConnection { get; }
 
     private protected override string[] UrlArguments => ["app"];
 
@@ -166,19 +166,24 @@ public sealed class PostgresResource : InfraResource
     }
 }
 
-/// <summary>The owner-role connection string of a <see cref="PostgresResource"/>; waiting for it waits for the server.</summary>
-public sealed class PostgresOwnerConnection : IResourceWithConnectionString
+/// <summary>
+/// A second connection string of an infrastructure resource, named "{name}-{suffix}" (the database owner role
+/// "facedb-owner", RabbitMQ's management API "messaging-management"); waiting for it waits for the server.
+/// </summary>
+public sealed class SecondaryConnection : IResourceWithConnectionString
 {
     private readonly TaskCompletionSource<string> _value = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _suffix;
 
-    internal PostgresOwnerConnection(PostgresResource server, string? external)
+    internal SecondaryConnection(InfraResource server, string suffix, string? external)
     {
         Owner = server;
+        _suffix = suffix;
         External = external;
     }
 
     /// <inheritdoc />
-    public string Name => Owner.Name + "-owner";
+    public string Name => Owner.Name + "-" + _suffix;
 
     /// <inheritdoc />
     public Resource Owner { get; }
@@ -194,7 +199,27 @@ public sealed class PostgresOwnerConnection : IResourceWithConnectionString
 /// <summary>RabbitMQ through <c>infra/rabbitmq.sh</c>; the connection string is an amqp:// URL.</summary>
 public sealed class RabbitMQResource : InfraResource
 {
-    internal RabbitMQResource(string name, string? external) : base(name, "rabbitmq.sh", external) { }
+    internal RabbitMQResource(string name, string? external, string? externalManagement) : base(name, "rabbitmq.sh", external)
+    {
+        ManagementConnection = new SecondaryConnection(this, "management", externalManagement);
+    }
+
+    /// <summary>The management API's http:// URL (with credentials), named "{name}-management"; used for queue depth and consumers.</summary>
+    public SecondaryConnection ManagementConnection { get; }
 
     private protected override string[] UrlArguments => ["amqp"];
+
+    private protected override async Task OnStartedAsync(OrchestratorContext context, CancellationToken ct)
+    {
+        if (ExternalConnectionString is not null)
+        {
+            // An external broker: its management URL only if given (ConnectionStrings__{name}-management).
+            ManagementConnection.Set(ManagementConnection.External ?? "");
+            return;
+        }
+        var (code, url) = await RunScriptAsync(context, ct, ["url", "mgmt"], log: false);
+        if (code != 0 || url.Count == 0)
+            throw new InvalidOperationException($"infra/rabbitmq.sh url mgmt failed with code {code}");
+        ManagementConnection.Set(url[^1]);
+    }
 }

@@ -87,8 +87,13 @@ public static class ResourceBuilderExtensions
     /// <summary>The owner-role connection of a database (<c>ConnectionStrings__{name}-owner</c>), for the
     /// migration step only; the services get the app role through <c>WithReference(db)</c>.</summary>
     /// <returns>A builder to pass to <c>WithReference</c>.</returns>
-    public static IResourceBuilder<PostgresOwnerConnection> OwnerConnection(this IResourceBuilder<PostgresResource> db) =>
-        new ResourceBuilder<PostgresOwnerConnection>(db.Resource.OwnerConnection, db.ApplicationBuilder);
+    public static IResourceBuilder<SecondaryConnection> OwnerConnection(this IResourceBuilder<PostgresResource> db) =>
+        new ResourceBuilder<SecondaryConnection>(db.Resource.OwnerConnection, db.ApplicationBuilder);
+
+    /// <summary>The broker's management API URL (<c>ConnectionStrings__{name}-management</c>), for the admin's queue figures.</summary>
+    /// <returns>A builder to pass to <c>WithReference</c>.</returns>
+    public static IResourceBuilder<SecondaryConnection> ManagementConnection(this IResourceBuilder<RabbitMQResource> broker) =>
+        new ResourceBuilder<SecondaryConnection>(broker.Resource.ManagementConnection, broker.ApplicationBuilder);
 
     /// <summary>Sets an environment variable of every replica.</summary>
     /// <returns>The project builder, for chaining.</returns>

@@ -40,6 +40,12 @@ public sealed class FaceDbContext(DbContextOptions<FaceDbContext> options) : DbC
     /// <summary>Merges proposed by the re-cluster job.</summary>
     public DbSet<MergeSuggestion> MergeSuggestions => Set<MergeSuggestion>();
 
+    /// <summary>Remembered "not the same person" answers.</summary>
+    public DbSet<PersonPairRejection> PersonPairRejections => Set<PersonPairRejection>();
+
+    /// <summary>The admin user created by the first-run setup.</summary>
+    public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
+
     /// <summary>
     /// Options for a context on <paramref name="dataSource"/>: Npgsql provider, and
     /// <see cref="RelationalEventId.PendingModelChangesWarning"/> ignored. EF 9+ turns that warning into an error

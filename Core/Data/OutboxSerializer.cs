@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data.Entities;
@@ -21,13 +22,34 @@ public static class OutboxSerializer
         .ToDictionary(t => t.FullName!, StringComparer.Ordinal);
 
     /// <summary>A new (unsaved) outbox row for <paramref name="message"/>; add it to the context in the same
-    /// <c>SaveChanges</c>/transaction as the change it announces.</summary>
-    public static OutboxMessage Create<T>(T message) where T : class => new()
+    /// <c>SaveChanges</c>/transaction as the change it announces. Carries the trace context of
+    /// <see cref="Activity.Current"/> (see <see cref="CurrentTraceContext"/>).</summary>
+    public static OutboxMessage Create<T>(T message) where T : class
     {
-        MessageType = typeof(T).FullName!,
-        Body = JsonSerializer.Serialize(message, JsonOptions),
-        CreatedAt = DateTimeOffset.UtcNow,
-    };
+        var (parent, state) = CurrentTraceContext();
+        return new()
+        {
+            MessageType = typeof(T).FullName!,
+            Body = JsonSerializer.Serialize(message, JsonOptions),
+            CreatedAt = DateTimeOffset.UtcNow,
+            TraceParent = parent,
+            TraceState = state,
+        };
+    }
+
+    /// <summary>
+    /// The W3C trace context of <see cref="Activity.Current"/> as header values: <c>traceparent</c>
+    /// (<c>00-{32 hex}-{16 hex}-{2 hex}</c>, 55 chars) and <c>tracestate</c> (null when empty). Both null when no
+    /// activity is current or it uses the legacy hierarchical id format (not W3C). Stored with an outbox row so
+    /// the later send joins the writer's trace (https://www.w3.org/TR/trace-context/).
+    /// </summary>
+    public static (string? TraceParent, string? TraceState) CurrentTraceContext()
+    {
+        var activity = Activity.Current;
+        if (activity is null || activity.IdFormat != ActivityIdFormat.W3C)
+            return (null, null);
+        return (activity.Id, string.IsNullOrEmpty(activity.TraceStateString) ? null : activity.TraceStateString);
+    }
 
     /// <summary>The contract type named by <paramref name="messageType"/>.</summary>
     /// <exception cref="KeyNotFoundException">Not a type of <c>FaceAspire.Core.Contracts</c>.</exception>
@@ -42,14 +64,18 @@ public static class OutboxSerializer
         JsonSerializer.Deserialize(row.Body, ResolveType(row.MessageType), JsonOptions)
         ?? throw new JsonException($"Outbox message {row.Id} has a null body.");
 
-    /// <summary>Inserts an outbox row with raw SQL on the caller's connection and transaction.</summary>
+    /// <summary>Inserts an outbox row with raw SQL on the caller's connection and transaction, with the trace
+    /// context of <see cref="Activity.Current"/> (<see cref="CurrentTraceContext"/>).</summary>
     public static async Task EnqueueAsync<T>(T message, NpgsqlConnection connection, NpgsqlTransaction? transaction,
         CancellationToken cancellationToken = default) where T : class
     {
+        var (parent, state) = CurrentTraceContext();
         await using var command = new NpgsqlCommand(
-            "INSERT INTO outbox_messages (message_type, body) VALUES (@t, @b)", connection, transaction);
+            "INSERT INTO outbox_messages (message_type, body, trace_parent, trace_state) VALUES (@t, @b, @p, @s)", connection, transaction);
         command.Parameters.AddWithValue("t", typeof(T).FullName!);
         command.Parameters.AddWithValue("b", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(message, JsonOptions));
+        command.Parameters.AddWithValue("p", NpgsqlDbType.Text, (object?)parent ?? DBNull.Value);
+        command.Parameters.AddWithValue("s", NpgsqlDbType.Text, (object?)state ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -16,7 +16,8 @@ public static class TelemetryExtensions
     /// <see cref="TelemetrySources.ActivitySources"/> and <see cref="TelemetrySources.Meters"/>, names the resource
     /// from <c>OTEL_SERVICE_NAME</c> (else the application name) and <c>OTEL_RESOURCE_ATTRIBUTES</c>
     /// (<c>service.instance.id=worker-1</c>; a random GUID when absent), and exports all three signals over OTLP
-    /// only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured. Protocol from <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>
+    /// only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured. Database spans without a parent (polling,
+    /// probes) are not recorded (<see cref="RootDatabaseSpanFilter"/>). Protocol from <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>
     /// (<c>grpc</c> is the SDK default; <c>http/protobuf</c> posts to <c>{endpoint}/v1/traces</c> etc.).
     /// Every setting is read from <see cref="IHostApplicationBuilder.Configuration"/>, i.e. environment variables,
     /// command line or appsettings.
@@ -45,7 +46,7 @@ public static class TelemetryExtensions
             else if (!hasInstanceId)
                 resource.AddAttributes([new("service.instance.id", Guid.NewGuid().ToString())]);
         });
-        otel.WithTracing(tracing => tracing.AddSource([.. TelemetrySources.ActivitySources]));
+        otel.WithTracing(tracing => tracing.AddSource([.. TelemetrySources.ActivitySources]).AddProcessor(new RootDatabaseSpanFilter()));
         otel.WithMetrics(metrics => metrics.AddMeter([.. TelemetrySources.Meters]));
         otel.WithLogging();
 

@@ -71,7 +71,7 @@ public class ApiFixture : PostgresDatabaseFixture, IAsyncLifetime
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:facedb"] = AppConnectionString,
+            ["ConnectionStrings:facedb"] = ApiConnectionString,
             ["ConnectionStrings:messaging"] = AmqpUrl,
             ["Api:BootstrapApiKey"] = ApiKey,
             ["Database:AppRole"] = null,
@@ -90,6 +90,12 @@ public class ApiFixture : PostgresDatabaseFixture, IAsyncLifetime
         _client = NewClient(ApiKey);
         _client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
+
+    /// <summary>
+    /// The app-role string the Api gets: pool capped at 16 so that several Api instances (test classes run in
+    /// parallel, plus a second replica) stay below the server's 100 connection slots.
+    /// </summary>
+    public string ApiConnectionString => new Npgsql.NpgsqlConnectionStringBuilder(AppConnectionString) { MaxPoolSize = 16 }.ConnectionString;
 
     /// <summary>Stops the Api (the database and broker stay).</summary>
     public async Task StopApiAsync()

@@ -105,7 +105,7 @@ public sealed class OutboxTests(DedicatedBrokerApiFixture api) : IClassFixture<D
             {
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
                     {
-                        ["ConnectionStrings:facedb"] = fixture.AppConnectionString,
+                        ["ConnectionStrings:facedb"] = fixture.ApiConnectionString,
                         ["ConnectionStrings:messaging"] = fixture.AmqpUrl,
                         ["Api:BootstrapApiKey"] = fixture.ApiKey,
                     });

@@ -22,4 +22,9 @@ public sealed class OutboxMessage
     public int Attempts { get; set; }
     /// <summary>Error of the last failed attempt.</summary>
     public string? LastError { get; set; }
+    /// <summary>W3C <c>traceparent</c> of the span that wrote the row (<c>00-{trace id}-{span id}-{flags}</c>), or
+    /// null when nothing was tracing; the dispatcher parents its send span on it.</summary>
+    public string? TraceParent { get; set; }
+    /// <summary>W3C <c>tracestate</c> that went with <see cref="TraceParent"/>, or null.</summary>
+    public string? TraceState { get; set; }
 }

@@ -95,6 +95,9 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
         return env;
     }
 
+    /// <summary>Kills <paramref name="process"/> when the fixture is disposed.</summary>
+    public void Track(WorkerProcess process) => _workers.Add(process);
+
     /// <summary>Starts a worker process (killed when the fixture is disposed).</summary>
     public async Task<WorkerProcess> StartWorkerAsync(string name, int concurrency, IReadOnlyDictionary<string, string>? extra = null)
     {

@@ -5,7 +5,7 @@ using FaceAspire.Testing;
 namespace FaceAspire.Worker.IntegrationTests.Support;
 
 /// <summary>
-/// One FaceAspire.Worker as a real child process (<c>dotnet Worker/bin/&lt;config&gt;/net10.0/FaceAspire.Worker.dll</c>),
+/// One FaceAspire.Worker (or Api) as a real child process (<c>dotnet Worker/bin/&lt;config&gt;/net10.0/FaceAspire.Worker.dll</c>),
 /// configured only through environment variables, as the AppHost would. Output is kept for assertions and
 /// failure messages. <see cref="Kill"/> sends SIGKILL (no shutdown code runs: unacked messages are redelivered).
 /// </summary>
@@ -49,16 +49,27 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <param name="environment">Configuration as env vars, e.g. <c>ConnectionStrings__facedb</c>.</param>
     /// <param name="timeout">How long to wait for "Bus started".</param>
     /// <exception cref="TimeoutException">The bus did not start in time (output attached).</exception>
-    public static async Task<WorkerProcess> StartAsync(string name, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null)
+    public static Task<WorkerProcess> StartAsync(string name, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null) =>
+        StartDllAsync(name, WorkerDll, "Bus started", environment, timeout);
+
+    /// <summary>The built Api assembly (FaceAspire.Api.dll), same configuration as the test assembly.</summary>
+    public static string ApiDll => Path.Combine(Path.GetDirectoryName(WorkerDll)!, "..", "..", "..", "..", "Api", "bin",
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name, "net10.0", "FaceAspire.Api.dll");
+
+    /// <summary>Starts any of our service assemblies and waits until it prints <paramref name="readyText"/>.</summary>
+    public static async Task<WorkerProcess> StartDllAsync(string name, string dll, string readyText,
+        IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null)
     {
+        if (!File.Exists(dll))
+            throw new FileNotFoundException($"Build it first: {dll} is missing.");
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(WorkerDll)!,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        psi.ArgumentList.Add(WorkerDll);
+        psi.ArgumentList.Add(dll);
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
         psi.Environment["Logging__Console__FormatterName"] = "simple";
         psi.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
@@ -72,7 +83,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await worker.WaitForOutputAsync("Bus started", timeout ?? TimeSpan.FromSeconds(90));
+        await worker.WaitForOutputAsync(readyText, timeout ?? TimeSpan.FromSeconds(90));
         return worker;
     }
 

@@ -19,7 +19,7 @@ namespace FaceAspire.Core.Data.Migrations;
 /// </list>
 /// </summary>
 [DbContext(typeof(FaceDbContext))]
-[Migration("20261124000000_MoodAndJobs")]
+[Migration("20261125000000_MoodAndJobs")]
 public sealed class MoodAndJobs : Migration
 {
     /// <inheritdoc />

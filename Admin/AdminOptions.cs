@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FaceAspire.Admin;
+
+/// <summary>
+/// Admin settings, configuration section <c>Admin</c>. The operator account comes from
+/// <see cref="Username"/> + <see cref="PasswordHash"/> when both are set; otherwise the first-run setup page
+/// stores one in the database (<c>admin_users</c>). No password is ever committed: only a hash is configured.
+/// </summary>
+public sealed class AdminOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Admin";
+
+    /// <summary>Operator login name.</summary>
+    [MaxLength(100)]
+    public string? Username { get; set; }
+
+    /// <summary>ASP.NET Core Identity <c>PasswordHasher</c> hash (v3: PBKDF2-HMAC-SHA512, base64) of the password.</summary>
+    public string? PasswordHash { get; set; }
+
+    /// <summary>Ingest API key the webcam page posts frames with (sent as <c>X-Api-Key</c> to the Api).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// RabbitMQ management API base URL (<c>infra/rabbitmq.sh url mgmt</c>), e.g. <c>http://127.0.0.1:55772/</c>;
+    /// credentials are taken from <c>ConnectionStrings:messaging</c>. Null = queue figures are not shown.
+    /// </summary>
+    [Url]
+    public string? RabbitMqManagementUrl { get; set; }
+
+    /// <summary>Queue whose depth and consumer count the dashboard shows (consumers = workers online).</summary>
+    public string AnalyzeQueue { get; set; } = "analyze-frame";
+
+    /// <summary>True when <see cref="Username"/> and <see cref="PasswordHash"/> are both configured.</summary>
+    public bool HasConfiguredUser => !string.IsNullOrWhiteSpace(Username) && !string.IsNullOrWhiteSpace(PasswordHash);
+}

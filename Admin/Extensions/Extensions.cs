@@ -1,0 +1,78 @@
+using FaceAspire.Admin.Services;
+using FaceAspire.Core.Data;
+using FaceAspire.Core.Identity;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace FaceAspire.Admin.Extensions;
+
+/// <summary>Service registrations and the request pipeline of the admin.</summary>
+public static class Extensions
+{
+    /// <summary>
+    /// Registers options (section <c>Admin</c>, validated at start), the database (<c>ConnectionStrings:facedb</c>,
+    /// required), Core's identity editors, cookie authentication with every page outside <c>/Account</c> requiring a
+    /// signed-in operator, Razor Pages, and the HTTP clients for the Api and RabbitMQ.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No <c>ConnectionStrings:facedb</c>.</exception>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var connectionString = builder.Configuration.GetConnectionString("facedb")
+            ?? throw new InvalidOperationException("ConnectionStrings:facedb is not configured.");
+        services.AddFaceDb(connectionString);
+        services.AddSingleton<PersonEditor>();
+        services.AddSingleton<PersonMerger>();
+        services.AddSingleton<MergeSuggestions>();
+        services.AddSingleton<AdminAccounts>();
+        services.AddSingleton<AuditWriter>();
+        services.AddScoped<EmotionQueries>();
+        services.AddScoped<DashboardStats>();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddHttpClient<QueueMonitor>(c => c.Timeout = TimeSpan.FromSeconds(3));
+        services.AddHttpClient<IngestClient>(c =>
+        {
+            if (builder.Configuration["services:api:http:0"] is { Length: > 0 } api)
+                c.BaseAddress = new Uri(api);
+            c.Timeout = TimeSpan.FromSeconds(30);
+        });
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/Account/Login";
+                o.LogoutPath = "/Account/Logout";
+                o.Cookie.Name = "faceaspire.admin";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            });
+        // Per page folder rather than a fallback policy: the fallback would also lock /health and /alive
+        // (ServiceDefaults), which the orchestrator probes without a cookie.
+        services.AddAuthorization();
+        services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToFolder("/Account"));
+        return builder;
+    }
+
+    /// <summary>Static files (public), then authentication and authorization, then the pages.</summary>
+    public static WebApplication UseAdminPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/Error");
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Razor Pages plus the face-crop image endpoint <c>GET /faces/{id}/crop</c>.</summary>
+    public static WebApplication MapAdminEndpoints(this WebApplication app)
+    {
+        app.MapRazorPages();
+        app.MapFaceImages();
+        return app;
+    }
+}

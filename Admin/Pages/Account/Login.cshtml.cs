@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using FaceAspire.Admin.Services;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FaceAspire.Admin.Pages.Account;
+
+/// <summary>Cookie sign-in. Sends to the setup page while no operator exists.</summary>
+public sealed class LoginModel(AdminAccounts accounts, AuditWriter audit) : AdminPageModel
+{
+    /// <summary>The form.</summary>
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    /// <summary>Local URL to return to after signing in.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    /// <summary>Login form fields.</summary>
+    public sealed class InputModel
+    {
+        /// <summary>User name.</summary>
+        [Required, MaxLength(100)]
+        public string Username { get; set; } = "";
+
+        /// <summary>Password.</summary>
+        [Required, DataType(DataType.Password)]
+        public string Password { get; set; } = "";
+    }
+
+    /// <summary>Shows the form, or the setup page on first run.</summary>
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
+        await accounts.IsSetUpAsync(ct) ? Page() : RedirectToPage("Setup");
+
+    /// <summary>Checks the password and issues the cookie.</summary>
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!ModelState.IsValid)
+            return Page();
+        var name = await accounts.VerifyAsync(Input.Username, Input.Password, ct);
+        if (name is null)
+        {
+            ModelState.AddModelError(string.Empty, "Wrong user name or password.");
+            return Page();
+        }
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], CookieAuthenticationDefaults.AuthenticationScheme);
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        await audit.WriteAsync(name, "admin.login", null, null, ct);
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+    }
+}

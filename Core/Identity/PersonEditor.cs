@@ -1,0 +1,174 @@
+using Npgsql;
+using NpgsqlTypes;
+using static FaceAspire.Core.Identity.PersonEdits;
+
+namespace FaceAspire.Core.Identity;
+
+/// <summary>
+/// Operator edits of identities: rename, hide, choose the cover, move faces to another or a new person (split),
+/// unassign faces, delete a person with everything it owns. Each edit is ONE transaction that also writes its
+/// <c>audit_log</c> row (actions <c>person.rename</c>, <c>person.hide</c>, <c>person.unhide</c>,
+/// <c>person.cover</c>, <c>person.split</c>, <c>person.move</c>, <c>person.unassign</c>, <c>person.delete</c>) and
+/// recomputes the counters of every person it touched. Merges are in <see cref="PersonMerger"/>. Thread-safe.
+/// </summary>
+public sealed class PersonEditor(NpgsqlDataSource dataSource)
+{
+    /// <summary>Longest accepted name, in UTF-16 code units.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>Sets (or with null/blank clears) the person's name.</summary>
+    /// <exception cref="KeyNotFoundException">No such person.</exception>
+    /// <exception cref="ArgumentException">Name longer than <see cref="MaxNameLength"/>.</exception>
+    public async Task RenameAsync(Guid personId, string? name, string actor, CancellationToken cancellationToken = default)
+    {
+        name = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+        if (name is { Length: > MaxNameLength })
+            throw new ArgumentException($"Name longer than {MaxNameLength} characters.", nameof(name));
+        await InTransactionAsync(async (c, t) =>
+        {
+            RequireAll(await LockPersonsAsync([personId], c, t, cancellationToken), personId);
+            var old = await ScalarAsync<string>("SELECT name FROM persons WHERE id = @id", c, t, cancellationToken, ("id", personId));
+            await ExecuteAsync("UPDATE persons SET name = @n WHERE id = @id", c, t, cancellationToken,
+                ("id", personId), ("n", (object?)name ?? DBNull.Value));
+            await AuditAsync(actor, "person.rename", personId.ToString(), new { from = old, to = name }, c, t, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>Hides (still matched, left out of lists) or unhides a person.</summary>
+    /// <exception cref="KeyNotFoundException">No such person.</exception>
+    public async Task SetHiddenAsync(Guid personId, bool hidden, string actor, CancellationToken cancellationToken = default) =>
+        await InTransactionAsync(async (c, t) =>
+        {
+            RequireAll(await LockPersonsAsync([personId], c, t, cancellationToken), personId);
+            await ExecuteAsync("UPDATE persons SET hidden = @h WHERE id = @id", c, t, cancellationToken, ("id", personId), ("h", hidden));
+            await AuditAsync(actor, hidden ? "person.hide" : "person.unhide", personId.ToString(), null, c, t, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Makes <paramref name="faceId"/> the cover. <c>best_quality</c> becomes the person's highest face quality,
+    /// so the choice stands until a face better than every current one arrives (then the automatic rule of
+    /// <see cref="FaceStore.UpdatePersonAsync"/> takes over again).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such person, or the face is not one of its faces.</exception>
+    public async Task SetCoverAsync(Guid personId, Guid faceId, string actor, CancellationToken cancellationToken = default) =>
+        await InTransactionAsync(async (c, t) =>
+        {
+            RequireAll(await LockPersonsAsync([personId], c, t, cancellationToken), personId);
+            var n = await ExecuteAsync("""
+                UPDATE persons SET cover_face_id = @f,
+                  best_quality = (SELECT max(quality) FROM faces WHERE person_id = @id)
+                WHERE id = @id AND EXISTS (SELECT 1 FROM faces WHERE id = @f AND person_id = @id)
+                """, c, t, cancellationToken, ("id", personId), ("f", faceId));
+            if (n == 0)
+                throw new KeyNotFoundException($"Face {faceId} is not a face of person {personId}.");
+            await AuditAsync(actor, "person.cover", personId.ToString(), new { faceId }, c, t, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Moves faces (with their emotion-log rows) to <paramref name="targetPersonId"/>, or, when it is null, to a
+    /// NEW person (a split). Faces may come from several persons; every person that lost or gained faces gets
+    /// its counters and cover recomputed. Audited as <c>person.move</c> or <c>person.split</c>.
+    /// </summary>
+    /// <returns>The target person's id (the new one for a split).</returns>
+    /// <exception cref="ArgumentException">No face ids given.</exception>
+    /// <exception cref="KeyNotFoundException">The target person or one of the faces does not exist.</exception>
+    public async Task<Guid> MoveFacesAsync(IReadOnlyCollection<Guid> faceIds, Guid? targetPersonId, string actor,
+        CancellationToken cancellationToken = default)
+    {
+        if (faceIds.Count == 0)
+            throw new ArgumentException("No faces selected.", nameof(faceIds));
+        var target = targetPersonId ?? Guid.CreateVersion7();
+        await InTransactionAsync(async (c, t) =>
+        {
+            var from = await CurrentPersonsAsync(faceIds, c, t, cancellationToken);
+            if (targetPersonId is null)
+                await ExecuteAsync("INSERT INTO persons (id) VALUES (@id)", c, t, cancellationToken, ("id", target));
+            var locked = await LockPersonsAsync([.. from, target], c, t, cancellationToken);
+            RequireAll(locked, target);
+            await MoveAsync(faceIds, target, c, t, cancellationToken);
+            await RecomputeAsync([.. from, target], c, t, cancellationToken);
+            await AuditAsync(actor, targetPersonId is null ? "person.split" : "person.move", target.ToString(),
+                new { faces = faceIds, from }, c, t, cancellationToken);
+        }, cancellationToken);
+        return target;
+    }
+
+    /// <summary>Detaches faces from their persons (person_id = null on faces and emotion rows); audited.</summary>
+    /// <exception cref="KeyNotFoundException">A face does not exist.</exception>
+    public async Task UnassignFacesAsync(IReadOnlyCollection<Guid> faceIds, string actor, CancellationToken cancellationToken = default) =>
+        await InTransactionAsync(async (c, t) =>
+        {
+            var from = await CurrentPersonsAsync(faceIds, c, t, cancellationToken);
+            await LockPersonsAsync(from, c, t, cancellationToken);
+            await MoveAsync(faceIds, null, c, t, cancellationToken);
+            await RecomputeAsync(from, c, t, cancellationToken);
+            await AuditAsync(actor, "person.unassign", from.Count == 1 ? from[0].ToString() : null,
+                new { faces = faceIds, from }, c, t, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Deletes a person and erases what it owns: its faces (embeddings and crops are columns of <c>faces</c>) and,
+    /// by cascade, their emotion-log rows. Frames stay (other people may be in them).
+    /// </summary>
+    /// <returns>The number of faces erased.</returns>
+    /// <exception cref="KeyNotFoundException">No such person.</exception>
+    public async Task<int> DeleteAsync(Guid personId, string actor, CancellationToken cancellationToken = default)
+    {
+        var erased = 0;
+        await InTransactionAsync(async (c, t) =>
+        {
+            RequireAll(await LockPersonsAsync([personId], c, t, cancellationToken), personId);
+            var name = await ScalarAsync<string>("SELECT name FROM persons WHERE id = @id", c, t, cancellationToken, ("id", personId));
+            // The cover points at one of these faces; clear it first so the FK action does not rewrite the row.
+            await ExecuteAsync("UPDATE persons SET cover_face_id = NULL WHERE id = @id", c, t, cancellationToken, ("id", personId));
+            erased = await ExecuteAsync("DELETE FROM faces WHERE person_id = @id", c, t, cancellationToken, ("id", personId));
+            await ExecuteAsync("DELETE FROM persons WHERE id = @id", c, t, cancellationToken, ("id", personId));
+            await AuditAsync(actor, "person.delete", personId.ToString(), new { name, faces = erased }, c, t, cancellationToken);
+        }, cancellationToken);
+        return erased;
+    }
+
+    internal static async Task<List<Guid>> CurrentPersonsAsync(IReadOnlyCollection<Guid> faceIds, NpgsqlConnection c,
+        NpgsqlTransaction t, CancellationToken cancellationToken)
+    {
+        var ids = faceIds.Distinct().ToArray();
+        var persons = new List<Guid>();
+        var found = 0;
+        await using var command = new NpgsqlCommand("SELECT id, person_id FROM faces WHERE id = ANY(@f)", c, t);
+        command.Parameters.AddWithValue("f", ids);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found++;
+                if (!reader.IsDBNull(1) && !persons.Contains(reader.GetGuid(1)))
+                    persons.Add(reader.GetGuid(1));
+            }
+        }
+        if (found != ids.Length)
+            throw new KeyNotFoundException($"{ids.Length - found} of the selected faces do not exist.");
+        return persons;
+    }
+
+    internal static async Task MoveAsync(IReadOnlyCollection<Guid> faceIds, Guid? target, NpgsqlConnection c, NpgsqlTransaction t,
+        CancellationToken cancellationToken)
+    {
+        var ids = faceIds.Distinct().ToArray();
+        var person = target is { } p ? (object)p : DBNull.Value;
+        await using var command = new NpgsqlCommand("""
+            UPDATE faces SET person_id = @p WHERE id = ANY(@f);
+            UPDATE emotions SET person_id = @p WHERE face_id = ANY(@f);
+            """, c, t);
+        command.Parameters.AddWithValue("f", ids);
+        command.Parameters.AddWithValue("p", NpgsqlDbType.Uuid, person);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

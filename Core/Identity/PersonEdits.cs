@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FaceAspire.Core.Identity;
+
+/// <summary>
+/// SQL steps shared by <see cref="PersonEditor"/> and <see cref="PersonMerger"/>: row locks in a fixed order,
+/// recomputing a person's counters from its faces, and writing the audit row in the same transaction.
+/// </summary>
+internal static class PersonEdits
+{
+    /// <summary>
+    /// Locks the given persons <c>FOR NO KEY UPDATE</c> in ascending id order, the order
+    /// <see cref="IdentityMatcher.UpdatePersonsAsync"/> uses, so an edit and a worker's write cannot deadlock.
+    /// NO KEY UPDATE (not UPDATE) does not conflict with the KEY SHARE lock a worker's face insert takes through
+    /// the foreign key, so matching keeps running while an operator edits. Returns the ids that exist.
+    /// </summary>
+    public static async Task<HashSet<Guid>> LockPersonsAsync(IEnumerable<Guid> ids, NpgsqlConnection connection,
+        NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var sorted = ids.Distinct().Order().ToArray();
+        var found = new HashSet<Guid>();
+        await using var command = new NpgsqlCommand(
+            "SELECT id FROM persons WHERE id = ANY(@ids) ORDER BY id FOR NO KEY UPDATE", connection, transaction);
+        command.Parameters.AddWithValue("ids", sorted);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            found.Add(reader.GetGuid(0));
+        return found;
+    }
+
+    /// <summary>Throws <see cref="KeyNotFoundException"/> unless every id in <paramref name="ids"/> was locked.</summary>
+    public static void RequireAll(HashSet<Guid> locked, params Guid[] ids)
+    {
+        foreach (var id in ids)
+        {
+            if (!locked.Contains(id))
+                throw new KeyNotFoundException($"Person {id} does not exist.");
+        }
+    }
+
+    /// <summary>
+    /// Recomputes <c>face_count</c>, <c>last_seen</c>, <c>cover_face_id</c>, <c>best_quality</c> of the persons
+    /// from their faces. The cover is kept while it still belongs to the person and no face beats
+    /// <c>best_quality</c> (the bar a new face must clear to replace the cover, as in
+    /// <see cref="FaceStore.UpdatePersonAsync"/>); otherwise the best-quality face becomes the cover.
+    /// Run after <see cref="LockPersonsAsync"/>, in a later statement, so its snapshot sees every committed face.
+    /// </summary>
+    public static async Task RecomputeAsync(IEnumerable<Guid> ids, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            UPDATE persons p SET
+              face_count = s.n,
+              last_seen = s.last_seen,
+              cover_face_id = CASE WHEN keep THEN p.cover_face_id ELSE b.id END,
+              best_quality = CASE WHEN keep THEN p.best_quality ELSE b.quality END
+            FROM persons q
+            CROSS JOIN LATERAL (SELECT count(*)::int AS n, max(captured_at) AS last_seen FROM faces WHERE person_id = q.id) s
+            LEFT JOIN LATERAL (SELECT id, quality FROM faces WHERE person_id = q.id ORDER BY quality DESC, id LIMIT 1) b ON true
+            CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM faces WHERE id = q.cover_face_id AND person_id = q.id)
+                                       AND (b.quality IS NULL OR b.quality <= q.best_quality) AS keep) k
+            WHERE p.id = q.id AND q.id = ANY(@ids)
+            """, connection, transaction);
+        command.Parameters.AddWithValue("ids", ids.Distinct().ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Appends an <c>audit_log</c> row; <paramref name="details"/> is serialised to JSON (camelCase).</summary>
+    public static async Task AuditAsync(string actor, string action, string? subject, object? details, NpgsqlConnection connection,
+        NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO audit_log (actor, action, subject, details) VALUES (@a, @act, @s, @d)", connection, transaction);
+        command.Parameters.AddWithValue("a", actor);
+        command.Parameters.AddWithValue("act", action);
+        command.Parameters.AddWithValue("s", NpgsqlDbType.Text, (object?)subject ?? DBNull.Value);
+        command.Parameters.AddWithValue("d", NpgsqlDbType.Jsonb,
+            details is null ? DBNull.Value : JsonSerializer.Serialize(details, JsonSerializerOptions.Web));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Runs a scalar command and returns its result.</summary>
+    public static async Task<T?> ScalarAsync<T>(string sql, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        var result = await command.ExecuteScalarAsync(cancellationToken);
+        return result is null or DBNull ? default : (T)result;
+    }
+
+    /// <summary>Runs a command and returns the number of affected rows.</summary>
+    public static async Task<int> ExecuteAsync(string sql, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

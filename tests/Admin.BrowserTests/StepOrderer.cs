@@ -1,0 +1,27 @@
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace FaceAspire.Admin.BrowserTests;
+
+/// <summary>Orders a class's tests by <see cref="StepAttribute"/>: they share one database and build on each other.</summary>
+public sealed class StepOrderer : ITestCaseOrderer
+{
+    /// <summary>Assembly-qualified name for <c>[TestCaseOrderer]</c>.</summary>
+    public const string Name = "FaceAspire.Admin.BrowserTests.StepOrderer";
+
+    /// <summary>Assembly name for <c>[TestCaseOrderer]</c>.</summary>
+    public const string Assembly = "FaceAspire.Admin.BrowserTests";
+
+    /// <inheritdoc />
+    public IEnumerable<TTestCase> OrderTestCases<TTestCase>(IEnumerable<TTestCase> testCases) where TTestCase : ITestCase =>
+        testCases.OrderBy(t => t.TestMethod.Method.GetCustomAttributes(typeof(StepAttribute).AssemblyQualifiedName)
+            .FirstOrDefault()?.GetConstructorArguments().First() as int? ?? int.MaxValue);
+}
+
+/// <summary>Position of a test in its class's sequence.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class StepAttribute(int number) : Attribute
+{
+    /// <summary>Lower runs first.</summary>
+    public int Number { get; } = number;
+}
