@@ -26,6 +26,7 @@ public static class Extensions
         services.AddSingleton<MergeSuggestions>();
         services.AddSingleton<AdminAccounts>();
         services.AddSingleton<AuditWriter>();
+        services.AddSingleton<Core.Jobs.JobStore>();
         services.AddScoped<EmotionQueries>();
         services.AddScoped<DashboardStats>();
         services.AddSingleton(TimeProvider.System);

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 namespace FaceAspire.Admin.Services;
 
 /// <summary>A face the Api returned for a webcam frame. Box in pixels of the posted image.</summary>
-public sealed record WebcamFace(float X, float Y, float W, float H, Guid? PersonId, string? Emotion, float Confidence);
+public sealed record WebcamFace(float X, float Y, float W, float H, Guid? PersonId, string? Emotion, float Confidence,
+    IReadOnlyDictionary<string, double>? Scores = null);
 
 /// <summary>The Api's answer for one webcam frame: its id, final status and faces (empty unless done).</summary>
 public sealed record WebcamResult(Guid FrameId, string Status, string? Error, IReadOnlyList<WebcamFace> Faces);
@@ -87,8 +88,12 @@ public sealed class IngestClient(HttpClient http, IOptions<AdminOptions> options
             string? label = emotion is JsonObject ? emotion["dominant"]?.GetValue<string>() : emotion?.GetValue<string>();
             var confidence = (emotion is JsonObject ? emotion["confidence"] : face["confidence"])?.GetValue<float>() ?? 0f;
             var person = face["personId"]?.GetValue<string>();
+            // The seven probabilities (0–1), for the engagement score the page shows.
+            var scores = (emotion as JsonObject)?["scores"] is JsonObject s
+                ? s.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<double>())
+                : null;
             faces.Add(new WebcamFace(Num(box["x"]), Num(box["y"]), Num(box["w"]), Num(box["h"]),
-                person is null ? null : Guid.Parse(person), label, confidence));
+                person is null ? null : Guid.Parse(person), label, confidence, scores));
         }
         return faces;
     }

@@ -55,8 +55,12 @@ public sealed class MergeSuggestions(NpgsqlDataSource dataSource)
             ), centroid_pairs AS (
               SELECT x.id AS a, y.id AS b FROM c x JOIN c y ON x.id < y.id
               WHERE 1 - (x.centroid <=> y.centroid) >= @min
+            ), proposed AS (
+              -- merges proposed by the re-cluster job (DBSCAN over all faces), still open
+              SELECT least(target_person_id, source_person_id) AS a, greatest(target_person_id, source_person_id) AS b
+              FROM merge_suggestions WHERE status = 'open'
             ), pairs AS (
-              SELECT a, b FROM face_pairs UNION SELECT a, b FROM centroid_pairs
+              SELECT a, b FROM face_pairs UNION SELECT a, b FROM centroid_pairs UNION SELECT a, b FROM proposed
             )
             SELECT p.a, p.b, (1 - (ca.centroid <=> cb.centroid))::real,
                    coalesce(fp.sim, (SELECT max(1 - (fa.embedding <=> fb.embedding))::real

@@ -240,6 +240,20 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         }
     }
 
+    [PipelineFact, Step(12)]
+    public async Task RunningAnIndexRebuildFromTheJobsPageCompletesAndIsAudited()
+    {
+        // The Jobs page goes through the same outbox and workers as POST /api/jobs/{kind}; it polls while a job is active.
+        var page = await app.NewSignedInPageAsync();
+        await page.GotoAsync(Url("/Jobs"));
+        await page.ClickAsync("[data-testid=run-reindex]");
+        var row = page.Locator("#jobs tbody tr").Filter(new() { HasText = "reindex" }).First;
+        await Assertions.Expect(row.Locator(".job-status")).ToHaveTextAsync("done", new() { Timeout = 60000 });
+        await app.ScreenshotAsync(page, "16-jobs");
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE kind = 'reindex' AND status = 'done'"));
+        Assert.True(await app.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'job.request'") >= 1);
+    }
+
     [PipelineFact, Step(11)]
     public async Task WebcamPageDrawsABoxAroundAFaceFromTheFakeCamera()
     {

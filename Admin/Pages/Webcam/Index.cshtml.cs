@@ -1,5 +1,6 @@
 using FaceAspire.Admin.Services;
 using FaceAspire.Core.Data;
+using FaceAspire.Core.Engagement;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +21,7 @@ public sealed class IndexModel(IngestClient ingest, FaceDbContext db) : AdminPag
     {
     }
 
-    /// <summary>Analyses one frame; JSON <c>{frameId, status, error, faces:[{x,y,w,h,personId,name,emotion,confidence}]}</c>.</summary>
+    /// <summary>Analyses one frame; JSON <c>{frameId, status, error, faces:[{x,y,w,h,personId,name,emotion,confidence,engagement:{score,status}}]}</c>.</summary>
     public async Task<IActionResult> OnPostFrameAsync(IFormFile? image, string? source, CancellationToken ct)
     {
         if (image is null || image.Length == 0 || image.Length > MaxFrameBytes)
@@ -49,6 +50,9 @@ public sealed class IndexModel(IngestClient ingest, FaceDbContext db) : AdminPag
                 f.X, f.Y, f.W, f.H, f.PersonId,
                 name = f.PersonId is { } id && names.TryGetValue(id, out var n) ? n ?? "Unnamed" : null,
                 f.Emotion, f.Confidence,
+                // The learner-mood engagement score (Core's EngagementScorer, the same formula as /api/analyze-mood).
+                engagement = f.Scores is { Count: > 0 } p && f.Emotion is { } dominant
+                    ? EngagementScorer.Score(p.ToDictionary(kv => kv.Key, kv => kv.Value * 100), dominant) : null,
             }),
         });
     }

@@ -31,7 +31,8 @@
       const x = f.x * sx; const y = f.y * sy; const w = f.w * sx; const h = f.h * sy;
       ctx.strokeStyle = '#2dd4bf';
       ctx.strokeRect(x, y, w, h);
-      const label = `${f.name || 'unknown'} · ${f.emotion || '?'}`;
+      const engagement = f.engagement ? ` · ${Math.round(f.engagement.score)} ${f.engagement.status.replace('_', ' ')}` : '';
+      const label = `${f.name || 'unknown'} · ${f.emotion || '?'}${engagement}`;
       const width = ctx.measureText(label).width + 10;
       // Keep the label inside the picture for faces at its right or top edge.
       const lx = Math.max(0, Math.min(x, overlay.width - width));
