@@ -3,7 +3,7 @@ using System.Globalization;
 namespace FaceAspire.Worker.Bench;
 
 /// <summary>Command-line options of the bench.</summary>
-internal sealed record BenchArgs(int Frames, int Seconds, int[] Faces, int Queries, bool SkipEndToEnd, bool SkipMatch)
+internal sealed record BenchArgs(int Frames, int Seconds, int[] Faces, int Queries, bool SkipEndToEnd, bool SkipMatch, bool UniformVectors)
 {
     public static BenchArgs Parse(string[] args)
     {
@@ -14,6 +14,7 @@ internal sealed record BenchArgs(int Frames, int Seconds, int[] Faces, int Queri
             (Get("--faces") ?? "10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             int.Parse(Get("--queries") ?? "500", CultureInfo.InvariantCulture),
             args.Contains("--skip-e2e"),
-            args.Contains("--skip-match"));
+            args.Contains("--skip-match"),
+            args.Contains("--random"));
     }
 }

@@ -8,7 +8,7 @@ using FaceAspire.Vision.Evaluation;
 using FaceAspire.Worker.IntegrationTests.Support;
 using FaceAspire.Worker.Bench;
 
-// Usage: Worker.Bench [--frames N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match]
+// Usage: Worker.Bench [--frames N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match] [--random]
 var options = BenchArgs.Parse(args);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"{Environment.ProcessorCount} cores; infra instance {Environment.GetEnvironmentVariable("FACEASPIRE_INFRA_INSTANCE") ?? "test"}");
@@ -30,6 +30,6 @@ if (!options.SkipEndToEnd)
 if (!options.SkipMatch)
 {
     foreach (var n in options.Faces)
-        await MatchBench.RunAsync(n, options.Queries);
+        await MatchBench.RunAsync(n, options.Queries, options.UniformVectors);
 }
 return 0;
