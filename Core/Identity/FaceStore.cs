@@ -62,7 +62,7 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
                 },
             };
             if (modelVersion is not null)
-                batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter<string>("mv", modelVersion));
+                batch.BatchCommands[^1].Parameters.Add(new NpgsqlParameter<string>("mv", modelVersion)); // the query is the last command
             var result = new List<Neighbour>(k);
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
