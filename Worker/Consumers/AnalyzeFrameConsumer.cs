@@ -66,7 +66,10 @@ public sealed class AnalyzeFrameConsumer(
         try
         {
             // Decoded once here (not inside Analyze) because the 300 px thumbnail is made from the same pixels.
-            using var image = new ImageDecoder(vision.Limits).Decode(work.Content);
+            RgbImage decoded;
+            using (StageTimings.Measure(null, Stage.Decode)) // the "decode" span, as Analyze(bytes) would emit it
+                decoded = new ImageDecoder(vision.Limits).Decode(work.Content);
+            using var image = decoded;
             analysis = analyzer.Analyze(image, new AnalysisRequest(CropSize: options.Value.EffectiveCropSize));
             thumbnail = Thumbnails.Encode(image);
         }
