@@ -43,6 +43,15 @@ export RABBITMQ_CTL_ERL_ARGS="-start_epmd false -kernel inet_dist_use_interface 
 ctl() { "$RMQ_BIN/rabbitmqctl" -q "$@"; }
 
 epmd_pids() { pgrep -f -- "epmd -daemon -port $EPMD_PORT -address" || true; }
+# An epmd started by the Erlang VM or CLI of THIS instance (it inherits ERL_EPMD_PORT, so it binds our port) but
+# not by us: seen after an interrupted start, where it outlived the node and blocked the next start. It is ours to stop.
+stray_epmd_pids() {
+  local pid
+  for pid in $(pgrep -x epmd || true); do
+    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "ERL_EPMD_PORT=$EPMD_PORT" && echo "$pid"
+  done
+  return 0
+}
 node_pid() { [[ -s "$PID_FILE" ]] && cat "$PID_FILE"; }
 node_alive() { local p; p=$(node_pid) && [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null; }
 
@@ -104,6 +113,11 @@ start() {
   done
   write_config
   if [[ -z "$(epmd_pids)" ]]; then
+    for p in $(stray_epmd_pids); do
+      log "stopping a stray epmd of this instance (pid $p) left on port $EPMD_PORT"
+      kill "$p" 2>/dev/null || true
+    done
+    for _ in $(seq 1 20); do port_open "$EPMD_PORT" || break; sleep 0.1; done
     port_open "$EPMD_PORT" && die "epmd port $EPMD_PORT is taken by another process (set FACEASPIRE_EPMD_PORT)"
     epmd -daemon -port "$EPMD_PORT" -address 127.0.0.1
   fi
@@ -139,6 +153,7 @@ stop() {
     epmd -port "$EPMD_PORT" -kill >/dev/null 2>&1 || true
     for pid in $(epmd_pids); do kill "$pid" 2>/dev/null || true; done
   fi
+  for pid in $(stray_epmd_pids); do kill "$pid" 2>/dev/null || true; done
   if pgrep -f -- "-home $HOME |epmd -daemon -port $EPMD_PORT " >/dev/null; then
     die "a beam or epmd process of $NODE is still running"
   fi
