@@ -3,18 +3,23 @@ using System.Globalization;
 namespace FaceAspire.Worker.Bench;
 
 /// <summary>Command-line options of the bench.</summary>
-internal sealed record BenchArgs(int Frames, int Seconds, int[] Faces, int Queries, bool SkipEndToEnd, bool SkipMatch, bool UniformVectors)
+internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Faces, int Queries, bool SkipEndToEnd, bool SkipMatch, bool UniformVectors, bool KeepDatabase,
+    (int Workers, int Concurrency)[] Configurations)
 {
     public static BenchArgs Parse(string[] args)
     {
         string? Get(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         return new BenchArgs(
             int.Parse(Get("--frames") ?? "300", CultureInfo.InvariantCulture),
+            int.Parse(Get("--warmup") ?? "300", CultureInfo.InvariantCulture),
             int.Parse(Get("--seconds") ?? "10", CultureInfo.InvariantCulture),
             (Get("--faces") ?? "10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             int.Parse(Get("--queries") ?? "500", CultureInfo.InvariantCulture),
             args.Contains("--skip-e2e"),
             args.Contains("--skip-match"),
-            args.Contains("--random"));
+            args.Contains("--random"),
+            args.Contains("--keep"),
+            (Get("--e2e") ?? "1x2,2x1,2x2").Split(',').Select(c => c.Split('x'))
+                .Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture))).ToArray());
     }
 }

@@ -18,7 +18,7 @@ internal static class MatchBench
 {
     private const int FacesPerIdentity = 20;
 
-    public static async Task RunAsync(int faceCount, int queries, bool uniform = false)
+    public static async Task RunAsync(int faceCount, int queries, bool uniform = false, bool keep = false)
     {
         int identities = Math.Max(1, faceCount / FacesPerIdentity);
         var db = new PostgresDatabaseFixture();
@@ -69,7 +69,10 @@ internal static class MatchBench
         }
         finally
         {
-            await db.DisposeAsync();
+            if (keep)
+                Console.WriteLine($"  kept database {db.DatabaseName} (--keep): drop it when done");
+            else
+                await db.DisposeAsync();
         }
     }
 

@@ -8,7 +8,7 @@ using FaceAspire.Vision.Evaluation;
 using FaceAspire.Worker.IntegrationTests.Support;
 using FaceAspire.Worker.Bench;
 
-// Usage: Worker.Bench [--frames N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match] [--random]
+// Usage: Worker.Bench [--frames N] [--warmup N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match] [--random] [--keep] [--e2e 1x2,2x1,2x2 (worker processes x concurrency)]
 var options = BenchArgs.Parse(args);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"{Environment.ProcessorCount} cores; infra instance {Environment.GetEnvironmentVariable("FACEASPIRE_INFRA_INSTANCE") ?? "test"}");
@@ -19,17 +19,17 @@ if (!options.SkipEndToEnd)
     Console.WriteLine($"vision-only (Cli bench, single-face 640x480, 2 threads): {vision:F1} frames/s");
     var deepface = Path.Combine(Path.GetDirectoryName(SharedData.PathOf("identities/deepface"))!, "deepface");
     var photos = TestFrames.PhotosUnder(TestFrames.KnnTrain).Concat(TestFrames.PhotosUnder(deepface)).ToList();
-    var frames = TestFrames.SingleFaceVariants(photos, options.Frames + 8);
+    var frames = TestFrames.SingleFaceVariants(photos, options.Frames + options.Warmup);
     Console.WriteLine($"{frames.Count} distinct single-face 640x480 frames built");
-    foreach (var (workers, concurrency) in new[] { (1, 2), (2, 1), (2, 2) })
+    foreach (var (workers, concurrency) in options.Configurations)
     {
-        var fps = await EndToEnd.RunAsync(frames, workers, concurrency);
+        var fps = await EndToEnd.RunAsync(frames, options.Warmup, workers, concurrency);
         Console.WriteLine($"end-to-end, {workers} worker process(es) x concurrency {concurrency}: {fps:F1} frames/s = {100 * fps / vision:F0} % of vision-only");
     }
 }
 if (!options.SkipMatch)
 {
     foreach (var n in options.Faces)
-        await MatchBench.RunAsync(n, options.Queries, options.UniformVectors);
+        await MatchBench.RunAsync(n, options.Queries, options.UniformVectors, options.KeepDatabase);
 }
 return 0;
