@@ -36,6 +36,46 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
     }
 
     [Fact]
+    public async Task ConcurrentPostsOfTheSameBytesStoreOneFrameImageAndMessage()
+    {
+        var ingest = new FrameIngest(db.AppDataSource);
+        var bytes = Guid.NewGuid().ToByteArray();
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => ingest.AcceptAsync(bytes, "image/jpeg", "door", DateTimeOffset.UtcNow, null))));
+        var created = Assert.Single(results, r => r.Created);
+        Assert.All(results, r => Assert.Equal(created.FrameId, r.FrameId));
+        Assert.Equal(1, await CountAsync("frame_images", created.FrameId));
+        Assert.Equal(1, await TestData.ScalarAsync(db.AppDataSource,
+            "SELECT count(*) FROM outbox_messages WHERE body->>'frameId' = @f", ("f", created.FrameId.ToString())));
+    }
+
+    [Fact]
+    public async Task AFailedAcceptStoresNothing()
+    {
+        var ingest = new FrameIngest(db.AppDataSource);
+        var bytes = Guid.NewGuid().ToByteArray();
+        // Invalid jsonb fails the one statement after the frame row was inserted: all of it is rolled back.
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => ingest.AcceptAsync(bytes, "image/jpeg", null, DateTimeOffset.UtcNow, "{not json"));
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        Assert.Equal(0, await TestData.ScalarAsync(db.AppDataSource, "SELECT count(*) FROM frames WHERE sha256 = @s", ("s", sha)));
+        var retried = await ingest.AcceptAsync(bytes, "image/jpeg", null, DateTimeOffset.UtcNow, null);
+        Assert.True(retried.Created);
+        Assert.Equal(1, await CountAsync("frame_images", retried.FrameId));
+    }
+
+    [Fact]
+    public async Task TheThumbnailIsStoredWithTheResultAndKeptOnRedelivery()
+    {
+        var frameId = await TestData.InsertFrameAsync(db.AppDataSource);
+        var writer = Writer();
+        await writer.WriteAsync(frameId, 100, 100, Model, [TestData.Face(TestData.RandomUnit(new Random(45)))], thumbnail: [1, 2, 3]);
+        await writer.WriteAsync(frameId, 100, 100, Model, [], thumbnail: [9, 9]);
+        await using var command = db.AppDataSource.CreateCommand("SELECT thumbnail FROM frame_images WHERE frame_id = @f");
+        command.Parameters.AddWithValue("f", frameId);
+        Assert.Equal(new byte[] { 1, 2, 3 }, (byte[])(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task ClaimReturnsTheBytesAndCountsAttempts()
     {
         var bytes = Guid.NewGuid().ToByteArray();
