@@ -25,6 +25,7 @@ public static class FaceDbServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
+            ApplyPerformanceDefaults(builder.ConnectionStringBuilder, connectionString);
             if (sp.GetService<ILoggerFactory>() is { } loggerFactory)
                 builder.UseLoggerFactory(loggerFactory);
             return builder.Build();
@@ -39,5 +40,23 @@ public static class FaceDbServiceCollectionExtensions
         services.TryAddSingleton<FrameWriter>();
         services.TryAddSingleton<FrameIngest>();
         return services;
+    }
+
+    /// <summary>
+    /// Server-side prepared statements for the hot path, unless the connection string says otherwise: Npgsql's
+    /// automatic preparation (<c>Max Auto Prepare=64</c>, after 2 uses). The services send the same dozen statements
+    /// for every frame; unprepared, PostgreSQL parses and plans each one every time. Set <c>Max Auto Prepare=0</c>
+    /// behind a transaction-mode pooler (PgBouncer) that cannot keep prepared statements.
+    /// </summary>
+    /// <param name="target">The builder to change.</param>
+    /// <param name="original">The connection string as configured: a setting named there (any spelling Npgsql accepts) is kept.</param>
+    public static void ApplyPerformanceDefaults(NpgsqlConnectionStringBuilder target, string original)
+    {
+        // The base builder's keys are exactly the ones written in the string (NpgsqlConnectionStringBuilder knows every key).
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = original };
+        if (!written.ContainsKey("Max Auto Prepare") && !written.ContainsKey("MaxAutoPrepare"))
+            target.MaxAutoPrepare = 64;
+        if (!written.ContainsKey("Auto Prepare Min Usages") && !written.ContainsKey("AutoPrepareMinUsages"))
+            target.AutoPrepareMinUsages = 2;
     }
 }

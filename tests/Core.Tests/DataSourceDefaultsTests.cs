@@ -1,0 +1,18 @@
+using FaceAspire.Core.Data;
+using Npgsql;
+
+namespace FaceAspire.Core.Tests;
+
+public sealed class DataSourceDefaultsTests
+{
+    [Theory]
+    [InlineData("Host=h;Username=u", 64, 2)]
+    [InlineData("Host=h;Username=u;Max Auto Prepare=0", 0, 2)]
+    [InlineData("Host=h;Username=u;MaxAutoPrepare=10;Auto Prepare Min Usages=5", 10, 5)]
+    public void AutoPrepareIsOnUnlessTheConnectionStringSaysOtherwise(string connectionString, int maxAutoPrepare, int minUsages)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        FaceDbServiceCollectionExtensions.ApplyPerformanceDefaults(builder, connectionString);
+        Assert.Equal((maxAutoPrepare, minUsages), (builder.MaxAutoPrepare, builder.AutoPrepareMinUsages));
+    }
+}
