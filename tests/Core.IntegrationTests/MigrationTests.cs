@@ -54,6 +54,21 @@ public sealed class MigrationOnAnEmptyDatabaseTests(EmptyDatabaseFixture db) : I
 public sealed class SchemaTests(PostgresDatabaseFixture db) : IClassFixture<PostgresDatabaseFixture>
 {
     [Fact]
+    public async Task ImageColumnsSkipCompression()
+    {
+        await using var command = db.OwnerDataSource.CreateCommand("""
+            SELECT c.relname || '.' || a.attname, a.attstorage::text FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            WHERE c.relname IN ('frame_images', 'faces') AND a.attname IN ('content', 'thumbnail', 'crop') ORDER BY 1
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        var storage = new List<string>();
+        while (await reader.ReadAsync())
+            storage.Add($"{reader.GetString(0)}={reader.GetString(1)}");
+        // 'e' = EXTERNAL: out of line, never compressed (JPEG/PNG bytes do not compress).
+        Assert.Equal(["faces.crop=e", "frame_images.content=e", "frame_images.thumbnail=e"], storage);
+    }
+
+    [Fact]
     public async Task EveryMappedPropertyHasAColumnOfTheSameNullabilityAndOnlyTheEmbeddingIsUnmapped()
     {
         var actual = new Dictionary<(string Table, string Column), bool>();
