@@ -144,7 +144,16 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
     public async Task UpdatePersonAsync(Guid personId, int addedFaces, DateTimeOffset lastSeen, Guid bestFaceId, float bestQuality,
         NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken = default)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands = { UpdatePersonCommand(personId, addedFaces, lastSeen, bestFaceId, bestQuality) },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary><see cref="UpdatePersonAsync"/> as a batch command, to send with other writes in one round trip.</summary>
+    public static NpgsqlBatchCommand UpdatePersonCommand(Guid personId, int addedFaces, DateTimeOffset lastSeen, Guid bestFaceId, float bestQuality) =>
+        new("""
             UPDATE persons SET
               face_count = face_count + @n,
               last_seen = GREATEST(last_seen, @seen),
@@ -153,14 +162,17 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
               best_quality = CASE WHEN best_quality IS NULL OR @q > best_quality OR cover_face_id IS NULL
                                   THEN @q ELSE best_quality END
             WHERE id = @id
-            """, connection, transaction);
-        command.Parameters.AddWithValue("id", personId);
-        command.Parameters.AddWithValue("n", addedFaces);
-        command.Parameters.AddWithValue("seen", lastSeen.ToUniversalTime());
-        command.Parameters.AddWithValue("face", bestFaceId);
-        command.Parameters.AddWithValue("q", bestQuality);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<Guid>("id", personId),
+                new NpgsqlParameter<int>("n", addedFaces),
+                new NpgsqlParameter<DateTimeOffset>("seen", lastSeen.ToUniversalTime()),
+                new NpgsqlParameter<Guid>("face", bestFaceId),
+                new NpgsqlParameter<float>("q", bestQuality),
+            },
+        };
 
     /// <summary>The stored embedding of a face (read as <c>embedding::real[]</c>), or null when no such face.</summary>
     public async Task<float[]?> GetEmbeddingAsync(Guid faceId, NpgsqlConnection connection, NpgsqlTransaction? transaction,

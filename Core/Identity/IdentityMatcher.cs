@@ -97,13 +97,23 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
     public async Task UpdatePersonsAsync(IEnumerable<FaceAssignment> assignments, NpgsqlConnection connection,
         NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
     {
-        foreach (var group in assignments.GroupBy(a => a.PersonId).OrderBy(g => g.Key))
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var command in UpdatePersonsCommands(assignments))
+            batch.BatchCommands.Add(command);
+        if (batch.BatchCommands.Count > 0)
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The statements of <see cref="UpdatePersonsAsync"/> (one per person, ascending person id), to send in one
+    /// batch with the caller's other writes. The batch must run after the faces are inserted (the cover is a face).
+    /// </summary>
+    public static IEnumerable<NpgsqlBatchCommand> UpdatePersonsCommands(IEnumerable<FaceAssignment> assignments) =>
+        assignments.GroupBy(a => a.PersonId).OrderBy(g => g.Key).Select(group =>
         {
             var best = group.OrderByDescending(a => a.Quality).First();
-            await store.UpdatePersonAsync(group.Key, group.Count(), group.Max(a => a.CapturedAt), best.FaceId, best.Quality,
-                connection, transaction, cancellationToken);
-        }
-    }
+            return FaceStore.UpdatePersonCommand(group.Key, group.Count(), group.Max(a => a.CapturedAt), best.FaceId, best.Quality);
+        });
 
     /// <summary>
     /// One face in its own READ COMMITTED transaction on a connection from <paramref name="dataSource"/>: match or

@@ -11,7 +11,7 @@ namespace FaceAspire.Worker.Consumers;
 /// <summary>
 /// Analyses one frame: claim it (a frame already <c>done</c> is not analysed again, its stored result is
 /// republished), load its bytes from the database, run the vision engine, then store faces, identities, emotion
-/// rows and status <c>done</c> in one transaction (<see cref="FrameWriter.WriteAsync"/>), and only then publish
+/// rows, status <c>done</c> and the 300 px thumbnail in one transaction (<see cref="FrameWriter.WriteAsync"/>), and only then publish
 /// <see cref="FrameAnalyzed"/> and one <see cref="FaceRecognized"/> per face. MassTransit acknowledges the message
 /// when this method returns, i.e. after the commit.
 /// <para>
@@ -26,7 +26,6 @@ public sealed class AnalyzeFrameConsumer(
     FrameWriter writer,
     IFaceAnalyzer analyzer,
     VisionOptions vision,
-    Npgsql.NpgsqlDataSource dataSource,
     IOptions<WorkerOptions> options,
     ILogger<AnalyzeFrameConsumer> logger) : IConsumer<AnalyzeFrame>
 {
@@ -87,10 +86,9 @@ public sealed class AnalyzeFrameConsumer(
         {
             match?.SetTag("frame.id", frameId);
             match?.SetTag("faces", faces.Count);
-            result = await writer.WriteAsync(frameId, analysis.Width, analysis.Height, analyzer.EmbeddingModel, faces, ct);
+            result = await writer.WriteAsync(frameId, analysis.Width, analysis.Height, analyzer.EmbeddingModel, faces, thumbnail, ct);
             match?.SetTag("persons.new", result.Faces.Count(f => f.NewPerson));
         }
-        await Thumbnails.StoreAsync(dataSource, frameId, thumbnail, ct);
         await PublishAsync(context, result);
         logger.LogInformation("Frame {FrameId} done: {Faces} face(s), attempt {Attempt}{Replayed}", frameId, result.Faces.Count,
             work.Attempts, result.Replayed ? " (another delivery had already stored it)" : "");

@@ -2,7 +2,7 @@ using FaceAspire.Vision.Imaging;
 
 namespace FaceAspire.Worker.Pipeline;
 
-/// <summary>The photo thumbnails stored in <c>frame_images.thumbnail</c>.</summary>
+/// <summary>The photo thumbnails stored in <c>frame_images.thumbnail</c> (written by Core's <c>FrameWriter.WriteAsync</c>).</summary>
 public static class Thumbnails
 {
     /// <summary>Longer side of a thumbnail, pixels.</summary>
@@ -19,14 +19,5 @@ public static class Thumbnails
     {
         using var small = ImageOps.Thumbnail(image, MaxSide);
         return JpegEncoder.Encode(small, Quality);
-    }
-
-    /// <summary>Stores a frame's thumbnail unless it has one (idempotent under redelivery).</summary>
-    public static async Task StoreAsync(Npgsql.NpgsqlDataSource dataSource, Guid frameId, byte[] thumbnail, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("UPDATE frame_images SET thumbnail = @t WHERE frame_id = @id AND thumbnail IS NULL");
-        command.Parameters.AddWithValue("id", frameId);
-        command.Parameters.AddWithValue("t", thumbnail);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
