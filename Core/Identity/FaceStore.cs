@@ -62,7 +62,13 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
                 },
             };
             if (modelVersion is not null)
+            {
                 batch.BatchCommands[^1].Parameters.Add(new NpgsqlParameter<string>("mv", modelVersion)); // the query is the last command
+                // The model filter runs after the index scan: while a re-embedding job is half done, the ef_search
+                // nearest can be mostly other-model faces and fewer than k rows would survive. pgvector 0.8's
+                // iterative scan continues the HNSW scan until k rows pass the filter (or hnsw.max_scan_tuples).
+                batch.BatchCommands.Insert(0, new NpgsqlBatchCommand("SET LOCAL hnsw.iterative_scan = strict_order"));
+            }
             var result = new List<Neighbour>(k);
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {

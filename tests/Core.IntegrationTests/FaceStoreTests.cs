@@ -91,6 +91,32 @@ public sealed class FaceStoreTests(TwoThousandFacesFixture db) : IClassFixture<T
     }
 
     [Fact]
+    public async Task AModelFilterStillReturnsKNeighboursWhenTheNearestFacesAreOfAnotherModel()
+    {
+        // Mid re-embedding: 2,000 faces of the old model, 5 of the new one, all far from the query. With ef_search 10
+        // a plain scan yields 10 old-model candidates and the filter would leave none.
+        var store = new FaceStore(Options.Create(new IdentityOptions { EfSearch = 10 }));
+        var rng = new Random(12);
+        await using var connection = await db.AppDataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync(); // rolled back: the fixture stays as it was
+        await using var frameQuery = new NpgsqlCommand("SELECT frame_id FROM faces LIMIT 1", connection, transaction);
+        var frameId = (Guid)(await frameQuery.ExecuteScalarAsync())!;
+        var origin = new FaceOrigin(frameId, DateTimeOffset.UtcNow, "cam-1", "fr_feature@new");
+        var newModel = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = Guid.CreateVersion7();
+            await store.InsertFaceAsync(id, null, false, TestData.Face(TestData.RandomUnit(rng)), origin, connection, transaction);
+            newModel.Add(id);
+        }
+        var query = TestData.Noisy(db.Stored[7].Embedding, 0.3, rng);
+        var found = await store.NearestAsync(query, 5, connection, transaction, modelVersion: "fr_feature@new");
+        Assert.Equal(newModel.Order(), found.Select(n => n.FaceId).Order());
+        Assert.True(found.Zip(found.Skip(1)).All(p => p.First.Distance <= p.Second.Distance));
+        await transaction.RollbackAsync();
+    }
+
+    [Fact]
     public async Task TheNearestQueryUsesTheHnswIndex()
     {
         await using var connection = await db.AppDataSource.OpenConnectionAsync();
