@@ -58,7 +58,7 @@ public static class Extensions
         builder.AddMessaging();
         if (builder.Configuration.GetValue(OutboxOptions.SectionName + ":Enabled", true))
             services.AddHostedService<OutboxDispatcher>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("facedb", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<FaceDbHealthCheck>(FaceDbHealthCheck.Name, tags: ["ready"]);
         return builder;
     }
 }

@@ -47,7 +47,7 @@ public static class Extensions
         builder.Services.AddSingleton<IMaintenanceJob, ReembedJob>();
         builder.Services.AddHostedService<ReembedStarter>();
 
-        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<FaceDbHealthCheck>(FaceDbHealthCheck.Name, tags: ["ready"]);
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
