@@ -19,7 +19,7 @@ internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Face
             args.Contains("--skip-match"),
             args.Contains("--random"),
             args.Contains("--keep"),
-            (Get("--e2e") ?? "1x2,2x1,2x2").Split(',').Select(c => c.Split('x'))
+            (Get("--e2e") ?? "1x2,1x3,2x1,2x2").Split(',').Select(c => c.Split('x'))
                 .Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture))).ToArray());
     }
 }

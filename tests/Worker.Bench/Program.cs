@@ -8,7 +8,7 @@ using FaceAspire.Vision.Evaluation;
 using FaceAspire.Worker.IntegrationTests.Support;
 using FaceAspire.Worker.Bench;
 
-// Usage: Worker.Bench [--frames N] [--warmup N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match] [--random] [--keep] [--e2e 1x2,2x1,2x2 (worker processes x concurrency)]
+// Usage: Worker.Bench [--frames N] [--warmup N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match] [--random] [--keep] [--e2e 1x2,1x3,2x1,2x2 (worker processes x concurrency)]
 var options = BenchArgs.Parse(args);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"{Environment.ProcessorCount} cores; infra instance {Environment.GetEnvironmentVariable("FACEASPIRE_INFRA_INSTANCE") ?? "test"}");
