@@ -82,17 +82,17 @@ public sealed class AdminAppFixture : IAsyncLifetime
         };
         if (!InProcess)
         {
-            var api = await ServiceProcess.StartAsync("Api", web: true, services, logs);
+            var api = await TestServices.StartAsync("Api", web: true, services, logs);
             _services.Add(api);
             _api = new HttpClient { BaseAddress = new Uri(api.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
             _api.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
-            _services.Add(await ServiceProcess.StartAsync("Worker", web: false,
+            _services.Add(await TestServices.StartAsync("Worker", web: false,
                 new Dictionary<string, string>(services) { ["Worker__Concurrency"] = "1" }, logs,
                 async () => (await QueueAsync()).Consumers >= 1));
         }
         await ImportTrainPhotosAsync();
 
-        Admin = await ServiceProcess.StartAsync("Admin", web: true, new Dictionary<string, string>(services)
+        Admin = await TestServices.StartAsync("Admin", web: true, new Dictionary<string, string>(services)
         {
             ["Admin__Username"] = Username,
             ["Admin__PasswordHash"] = new PasswordHasher<string>().HashPassword(Username, Password),

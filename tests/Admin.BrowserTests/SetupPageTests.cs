@@ -24,7 +24,7 @@ public sealed class FirstRunFixture : IAsyncLifetime
         var logs = Path.Combine(Database.Infrastructure.RepoRoot, "artifacts");
         ScreenshotDir = Path.Combine(logs, "screenshots");
         Directory.CreateDirectory(ScreenshotDir);
-        Admin = await ServiceProcess.StartAsync("Admin", web: true,
+        Admin = await TestServices.StartAsync("Admin", web: true,
             new Dictionary<string, string> { ["ConnectionStrings__facedb"] = Database.AppConnectionString }, Path.Combine(logs, "first-run"));
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using FaceAspire.Testing;
 using FaceAspire.Vision.Evaluation;
@@ -49,7 +48,7 @@ public sealed class TraceTests(TracePipelineFixture db, ITestOutputHelper output
     {
         using var receiver = new OtlpReceiver();
         var apiKey = Core.Data.Entities.ApiKey.Generate();
-        var port = FreePort();
+        var port = ServiceProcess.FreeLoopbackPort();
         var api = $"http://127.0.0.1:{port}";
         Dictionary<string, string> Env(string service) => new()
         {
@@ -63,8 +62,8 @@ public sealed class TraceTests(TracePipelineFixture db, ITestOutputHelper output
         var apiEnv = Env("api");
         apiEnv["ASPNETCORE_URLS"] = api;
         apiEnv["Api__BootstrapApiKey"] = apiKey;
-        await using var worker = ServiceProcess.Start("Worker", "worker", Env("worker"));
-        await using var apiProcess = ServiceProcess.Start("Api", "api", apiEnv);
+        await using var worker = StartService("Worker", "worker", Env("worker"));
+        await using var apiProcess = StartService("Api", "api", apiEnv);
         await worker.WaitForOutputAsync("Bus started", TimeSpan.FromSeconds(120));
 
         // No traceparent from the test: the Api's server span must be the trace's root.
@@ -167,10 +166,24 @@ public sealed class TraceTests(TracePipelineFixture db, ITestOutputHelper output
         }
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
+    /// <summary>
+    /// A built service as the AppHost runs it: production, single-line console logs, started from the repository
+    /// root, configured only by <paramref name="environment"/>.
+    /// </summary>
+    private static ServiceProcess StartService(string project, string name, IReadOnlyDictionary<string, string> environment) =>
+        ServiceProcess.Start(new ServiceProcessOptions(project)
+        {
+            Name = name,
+            WorkingDirectory = AppHostProcess.RepositoryRoot,
+            // Nothing from the test runner's environment may redirect the service (another collector, another database).
+            RemoveInheritedPrefixes = ["ConnectionStrings__", "OTEL_"],
+            Environment =
+            [
+                new("DOTNET_ENVIRONMENT", "Production"),
+                new("ASPNETCORE_ENVIRONMENT", "Production"),
+                new("Logging__Console__FormatterName", "simple"),
+                new("Logging__Console__FormatterOptions__SingleLine", "true"),
+                .. environment,
+            ],
+        });
 }

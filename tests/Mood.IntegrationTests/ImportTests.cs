@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FaceAspire.Mood.IntegrationTests.Support;
+using FaceAspire.Testing;
 using FaceAspire.Vision.Evaluation;
 using FaceAspire.Worker.IntegrationTests.Support;
 using Xunit.Abstractions;
@@ -16,8 +17,8 @@ public sealed class ImportTests(SystemFixture fx, ITestOutputHelper output) : IC
     /// <summary>Removes the temporary folders (photos copied from ../shared/data and the journals).</summary>
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private ChildProcess Import(string folder, params string[] extra) =>
-        ChildProcess.Start("import", "Cli", ["import", folder, "--api", fx.ApiUrl.ToString(), "--key", fx.ApiKey, .. extra],
+    private ServiceProcess Import(string folder, params string[] extra) =>
+        SystemFixture.StartProcess("import", "Cli", ["import", folder, "--api", fx.ApiUrl.ToString(), "--key", fx.ApiKey, .. extra],
             new Dictionary<string, string> { ["XDG_STATE_HOME"] = Path.Combine(_root, "state"), ["COLUMNS"] = "200" });
 
     private string Album(string name, IEnumerable<string> sources)

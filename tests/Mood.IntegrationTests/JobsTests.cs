@@ -156,7 +156,7 @@ public sealed class JobsTests(JobsTests.Fixture fx) : IClassFixture<JobsTests.Fi
         Assert.True(await fx.ScalarAsync<bool>("SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_faces_embedding_hnsw'::regclass"));
 
         // The same from the CLI: it follows the progress and prints the result.
-        await using var cli = ChildProcess.Start("cli", "Cli", ["jobs", "run", "reindex", "--api", fx.ApiUrl.ToString(), "--key", fx.ApiKey],
+        await using var cli = SystemFixture.StartProcess("cli", "Cli", ["jobs", "run", "reindex", "--api", fx.ApiUrl.ToString(), "--key", fx.ApiKey],
             new Dictionary<string, string>());
         Assert.True(await cli.WaitForExitAsync(TimeSpan.FromMinutes(2)) == 0, cli.Tail());
         Assert.Contains(cli.Lines, l => l.StartsWith("result:") && l.Contains("ix_faces_embedding_hnsw"));

@@ -26,7 +26,7 @@ internal static class EndToEnd
                 warm.Add(await fx.IngestAndSendAsync(f, "bench"));
             await fx.WaitSettledAsync(warm, TimeSpan.FromMinutes(2));
 
-            var cpu = CpuAccounting.Start([.. fx.Workers.Select(w => w.Id)]);
+            var cpu = CpuAccounting.Start([.. fx.Workers.Select(w => w.Pid)]);
             var sw = Stopwatch.StartNew();
             var ids = new List<Guid>();
             foreach (var f in frames.Skip(warmupFrames))

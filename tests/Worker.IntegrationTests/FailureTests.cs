@@ -16,7 +16,7 @@ public sealed class FailureTests(PipelineFixture fx) : IClassFixture<PipelineFix
     [Fact]
     public async Task ACorruptImageFailsOnceWithAReasonAndNothingReachesTheErrorQueue()
     {
-        await using var worker = await WorkerProcess.StartAsync("worker", fx.WorkerEnvironment(2));
+        await using var worker = await PipelineFixture.StartWorkerProcessAsync("worker", fx.WorkerEnvironment(2));
         var errorsBefore = await fx.QueueDepthAsync(ErrorQueue);
         // A real JPEG whose entropy-coded data is overwritten after the headers: claims to be a JPEG, cannot decode.
         var corrupt = await File.ReadAllBytesAsync(TestFrames.KnnTest("obama1.jpg"));
@@ -42,7 +42,7 @@ public sealed class FailureTests(PipelineFixture fx) : IClassFixture<PipelineFix
     [Fact]
     public async Task AFrameWithoutFacesIsDoneWithZeroFaces()
     {
-        await using var worker = await WorkerProcess.StartAsync("worker", fx.WorkerEnvironment(2));
+        await using var worker = await PipelineFixture.StartWorkerProcessAsync("worker", fx.WorkerEnvironment(2));
         using var gray = new RgbImage(640, 480);
         gray.Pixels.Fill(128);
         var id = await fx.IngestAndSendAsync(JpegEncoder.Encode(gray, 90));
@@ -56,7 +56,7 @@ public sealed class FailureTests(PipelineFixture fx) : IClassFixture<PipelineFix
     public async Task ATransientDatabaseErrorIsRetriedUntilTheWriteSucceeds()
     {
         // lock_timeout makes the blocked INSERT fail with 55P03 (lock_not_available, transient) instead of waiting.
-        await using var worker = await WorkerProcess.StartAsync("worker", fx.WorkerEnvironment(1, LockTimeoutSettings(retryLimit: 20)));
+        await using var worker = await PipelineFixture.StartWorkerProcessAsync("worker", fx.WorkerEnvironment(1, LockTimeoutSettings(retryLimit: 20)));
         var errorsBefore = await fx.QueueDepthAsync(ErrorQueue);
         await using var owner = await fx.OwnerDataSource.OpenConnectionAsync();
         await using var tx = await owner.BeginTransactionAsync();
@@ -87,7 +87,7 @@ public sealed class FailureTests(PipelineFixture fx) : IClassFixture<PipelineFix
     [Fact]
     public async Task WhenRetriesRunOutTheMessageIsInTheErrorQueueAndTheFrameFailedWithTheReason()
     {
-        await using var worker = await WorkerProcess.StartAsync("worker", fx.WorkerEnvironment(1, LockTimeoutSettings(retryLimit: 2)));
+        await using var worker = await PipelineFixture.StartWorkerProcessAsync("worker", fx.WorkerEnvironment(1, LockTimeoutSettings(retryLimit: 2)));
         var errorsBefore = await fx.QueueDepthAsync(ErrorQueue);
         await using var owner = await fx.OwnerDataSource.OpenConnectionAsync();
         await using var tx = await owner.BeginTransactionAsync();

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FaceAspire.Core.Contracts;
+using FaceAspire.Testing;
 using FaceAspire.Worker.IntegrationTests.Support;
 
 namespace FaceAspire.Worker.IntegrationTests;
@@ -56,18 +56,18 @@ public sealed class HttpPipelineTests(PipelineFixture fx) : IClassFixture<Pipeli
         Assert.Equal(11L + (persons2.Count - 2), await fx.ScalarAsync<long>("SELECT count(*) FROM faces"));
     }
 
-    private async Task<(HttpClient Http, WorkerProcess Api)> StartApiAsync()
+    private async Task<(HttpClient Http, ServiceProcess Api)> StartApiAsync()
     {
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var port = FreePort();
-        var env = fx.WorkerEnvironment(1, new Dictionary<string, string>
+        var env = fx.WorkerEnvironment(1, new Dictionary<string, string> { ["Api__BootstrapApiKey"] = key });
+        var api = await PipelineFixture.StartServiceAsync(new ServiceProcessOptions("Api")
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-            ["Api__BootstrapApiKey"] = key,
-        });
-        var api = await WorkerProcess.StartDllAsync("api", WorkerProcess.ApiDll, "Now listening on", env);
+            Name = "api",
+            ListenOnFreePort = true,
+            Environment = [.. PipelineFixture.ServiceDefaults, .. env],
+        }, "Now listening on");
         fx.Track(api);
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var http = new HttpClient { BaseAddress = new Uri(api.BaseUrl!) };
         http.DefaultRequestHeaders.Add("X-Api-Key", key);
         return (http, api);
     }
@@ -92,12 +92,5 @@ public sealed class HttpPipelineTests(PipelineFixture fx) : IClassFixture<Pipeli
         while (await reader.ReadAsync())
             list.Add(reader.GetGuid(0));
         return list;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,4 +1,5 @@
 using FaceAspire.Core.Contracts;
+using FaceAspire.Testing;
 using FaceAspire.Worker.IntegrationTests.Support;
 
 namespace FaceAspire.Worker.IntegrationTests;
@@ -43,7 +44,7 @@ public sealed class RedeliveryTests(PipelineFixture fx) : IClassFixture<Pipeline
         Assert.Equal(1L, await fx.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE body->>'frameId' = @f", ("f", a.FrameId.ToString())));
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, params WorkerProcess[] workers)
+    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, params ServiceProcess[] workers)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())

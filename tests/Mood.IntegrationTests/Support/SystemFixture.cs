@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
+using FaceAspire.Testing;
 using FaceAspire.Worker.IntegrationTests.Support;
 
 namespace FaceAspire.Mood.IntegrationTests.Support;
@@ -11,7 +11,7 @@ namespace FaceAspire.Mood.IntegrationTests.Support;
 /// </summary>
 public class SystemFixture : PipelineFixture, IAsyncLifetime
 {
-    private ChildProcess? _api;
+    private ServiceProcess? _api;
 
     /// <summary>The Api's bootstrap key.</summary>
     public string ApiKey { get; } = Core.Data.Entities.ApiKey.Generate();
@@ -23,7 +23,7 @@ public class SystemFixture : PipelineFixture, IAsyncLifetime
     public HttpClient Client { get; private set; } = null!;
 
     /// <summary>The Api process.</summary>
-    public ChildProcess Api => _api!;
+    public ServiceProcess Api => _api!;
 
     /// <summary>Worker processes started at initialisation (default 2, one ONNX thread each).</summary>
     protected virtual int WorkerCount => 2;
@@ -38,7 +38,7 @@ public class SystemFixture : PipelineFixture, IAsyncLifetime
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        var port = FreePort();
+        var port = ServiceProcess.FreeLoopbackPort();
         ApiUrl = new Uri($"http://127.0.0.1:{port}/");
         var env = new Dictionary<string, string>
         {
@@ -50,8 +50,8 @@ public class SystemFixture : PipelineFixture, IAsyncLifetime
         };
         foreach (var (k, v) in ApiSettings)
             env[k] = v;
-        _api = ChildProcess.Start("api", "Api", ["--urls", ApiUrl.ToString().TrimEnd('/')], env);
-        await _api.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(60));
+        _api = await ServiceProcess.StartAsync(Options("api", "Api", ["--urls", ApiUrl.ToString().TrimEnd('/')], env),
+            p => p.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(60)));
         Client = new HttpClient { BaseAddress = ApiUrl, Timeout = TimeSpan.FromSeconds(120) };
         Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         Client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -74,10 +74,21 @@ public class SystemFixture : PipelineFixture, IAsyncLifetime
     /// <summary>Output of the Api and the workers, for failure messages.</summary>
     public string Diagnostics() => _api?.Tail() + "\n" + string.Join("\n", Workers.Select(w => w.Tail()));
 
-    private static int FreePort()
+    /// <summary>
+    /// Settings the Api and CLI processes of these tests start with (the caller's environment overrides them):
+    /// production configuration, and no ANSI colours in the CLI output the tests read.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ProcessDefaults { get; } = new Dictionary<string, string>
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["NO_COLOR"] = "1",
+    };
+
+    /// <summary>Starts <c>FaceAspire.&lt;project&gt;.dll args…</c> (Api or Cli) with <see cref="ProcessDefaults"/>; returns at once.</summary>
+    /// <exception cref="FileNotFoundException">The project is not built.</exception>
+    public static ServiceProcess StartProcess(string name, string project, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment) =>
+        ServiceProcess.Start(Options(name, project, args, environment));
+
+    private static ServiceProcessOptions Options(string name, string project, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment) =>
+        new(project) { Name = name, Arguments = [.. args], Environment = [.. ProcessDefaults, .. environment] };
 }

@@ -10,12 +10,12 @@ namespace FaceAspire.Worker.IntegrationTests.Support;
 /// <summary>
 /// A fresh database (see <see cref="PostgresDatabaseFixture"/>) plus a fresh RabbitMQ virtual host per test class,
 /// so that the <c>analyze-frame</c> queue of one class (or of another test assembly running at the same time) is
-/// never consumed by another's workers. Offers: worker processes wired to both, a send-only bus, ingest + send,
-/// and waiting for frames to settle.
+/// never consumed by another's workers. Offers: worker processes (<see cref="ServiceProcess"/>) wired to both, a
+/// send-only bus, ingest + send, and waiting for frames to settle.
 /// </summary>
 public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
 {
-    private readonly List<WorkerProcess> _workers = [];
+    private readonly List<ServiceProcess> _workers = [];
     private IBusControl? _bus;
 
     /// <summary>The class's vhost, <c>v_</c> + the database name.</summary>
@@ -25,7 +25,7 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     public string MessagingUrl { get; private set; } = "";
 
     /// <summary>The workers started through <see cref="StartWorkerAsync"/> (for failure messages).</summary>
-    public IReadOnlyList<WorkerProcess> Workers => _workers;
+    public IReadOnlyList<ServiceProcess> Workers => _workers;
 
     /// <summary>Core's ingest on the app role (what the Api uses): frame + bytes + outbox row in one transaction.</summary>
     public FrameIngest Ingest => new(AppDataSource);
@@ -96,15 +96,46 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     }
 
     /// <summary>Kills <paramref name="process"/> when the fixture is disposed.</summary>
-    public void Track(WorkerProcess process) => _workers.Add(process);
+    public void Track(ServiceProcess process) => _workers.Add(process);
 
     /// <summary>Starts a worker process (killed when the fixture is disposed).</summary>
-    public async Task<WorkerProcess> StartWorkerAsync(string name, int concurrency, IReadOnlyDictionary<string, string>? extra = null)
+    public async Task<ServiceProcess> StartWorkerAsync(string name, int concurrency, IReadOnlyDictionary<string, string>? extra = null)
     {
-        var worker = await WorkerProcess.StartAsync(name, WorkerEnvironment(concurrency, extra));
+        var worker = await StartWorkerProcessAsync(name, WorkerEnvironment(concurrency, extra));
         _workers.Add(worker);
         return worker;
     }
+
+    /// <summary>
+    /// Settings every service process of these tests starts with (the caller's environment overrides them): production
+    /// configuration, and single-line console logs at Information, since the tests count lines such as <c> done: </c>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ServiceDefaults { get; } = new Dictionary<string, string>
+    {
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["Logging__Console__FormatterName"] = "simple",
+        ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        ["Logging__LogLevel__Default"] = "Information",
+    };
+
+    /// <summary>
+    /// Starts a worker process (not tracked: the caller disposes it) and waits until its bus has started, i.e. its
+    /// consumers are bound to their queues.
+    /// </summary>
+    /// <param name="name">Label for messages.</param>
+    /// <param name="environment">Configuration as env vars, e.g. from <see cref="WorkerEnvironment"/>.</param>
+    /// <exception cref="TimeoutException">No "Bus started" within 90 s, or the worker exited (output attached).</exception>
+    public static Task<ServiceProcess> StartWorkerProcessAsync(string name, IReadOnlyDictionary<string, string> environment) =>
+        StartServiceAsync(new ServiceProcessOptions("Worker") { Name = name, Environment = [.. ServiceDefaults, .. environment] },
+            "Bus started");
+
+    /// <summary>
+    /// Starts a service process (Worker or Api; <see cref="ServiceDefaults"/> are the caller's to add) and waits until
+    /// it prints <paramref name="readyText"/>; it is killed if it does not.
+    /// </summary>
+    /// <exception cref="TimeoutException">Not within 90 s, or the process exited first (output attached).</exception>
+    public static Task<ServiceProcess> StartServiceAsync(ServiceProcessOptions options, string readyText) =>
+        ServiceProcess.StartAsync(options, p => p.WaitForOutputAsync(readyText, TimeSpan.FromSeconds(90)));
 
     /// <summary>
     /// Accepts an image through Core's <see cref="FrameIngest"/> and SENDS <see cref="AnalyzeFrame"/> to
