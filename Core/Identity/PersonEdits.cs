@@ -1,6 +1,5 @@
-using System.Text.Json;
+using FaceAspire.Core.Data;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace FaceAspire.Core.Identity;
 
@@ -67,19 +66,10 @@ internal static class PersonEdits
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Appends an <c>audit_log</c> row; <paramref name="details"/> is serialised to JSON (camelCase).</summary>
-    public static async Task AuditAsync(string actor, string action, string? subject, object? details, NpgsqlConnection connection,
-        NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO audit_log (actor, action, subject, details) VALUES (@a, @act, @s, @d)", connection, transaction);
-        command.Parameters.AddWithValue("a", actor);
-        command.Parameters.AddWithValue("act", action);
-        command.Parameters.AddWithValue("s", NpgsqlDbType.Text, (object?)subject ?? DBNull.Value);
-        command.Parameters.AddWithValue("d", NpgsqlDbType.Jsonb,
-            details is null ? DBNull.Value : JsonSerializer.Serialize(details, JsonSerializerOptions.Web));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <summary>Appends an <c>audit_log</c> row in the edit's transaction (<see cref="AuditLog.AppendAsync"/>).</summary>
+    public static Task AuditAsync(string actor, string action, string? subject, object? details, NpgsqlConnection connection,
+        NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        AuditLog.AppendAsync(actor, action, subject, details, connection, transaction, cancellationToken);
 
     /// <summary>Runs a scalar command and returns its result.</summary>
     public static async Task<T?> ScalarAsync<T>(string sql, NpgsqlConnection connection, NpgsqlTransaction transaction,

@@ -55,7 +55,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
                 return new JobRequestResult(reader.GetGuid(0), false, reader.GetString(1));
             }
         }
-        await AuditAsync(connection, transaction, requestedBy, "job.request", id, JsonSerializer.Serialize(new { kind, parameters = parametersJson }), cancellationToken);
+        await AuditLog.AppendJsonAsync(requestedBy, "job.request", id.ToString(), JsonSerializer.Serialize(new { kind, parameters = parametersJson }),
+            connection, transaction, cancellationToken);
         if (viaOutbox)
             await OutboxSerializer.EnqueueAsync(new RunJob(id, kind), connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -106,19 +107,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
             command.Parameters.AddWithValue("e", NpgsqlDbType.Text, (object?)error ?? DBNull.Value);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        await AuditAsync(connection, transaction, "worker", error is null ? $"job.{kind}.done" : $"job.{kind}.failed", jobId,
-            resultJson ?? JsonSerializer.Serialize(new { error }), cancellationToken);
+        await AuditLog.AppendJsonAsync("worker", error is null ? $"job.{kind}.done" : $"job.{kind}.failed", jobId.ToString(),
+            resultJson ?? JsonSerializer.Serialize(new { error }), connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static async Task AuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string actor, string action, Guid subject,
-        string details, CancellationToken cancellationToken)
-    {
-        await using var audit = new NpgsqlCommand("INSERT INTO audit_log (actor, action, subject, details) VALUES (@a, @act, @s, @d)", connection, transaction);
-        audit.Parameters.AddWithValue("a", actor);
-        audit.Parameters.AddWithValue("act", action);
-        audit.Parameters.AddWithValue("s", subject.ToString());
-        audit.Parameters.AddWithValue("d", NpgsqlDbType.Jsonb, details);
-        await audit.ExecuteNonQueryAsync(cancellationToken);
     }
 }
