@@ -20,7 +20,8 @@ public sealed class AdminAppFixture : IAsyncLifetime
     /// <summary>True when the photos are imported in-process instead of through the Api and Worker.</summary>
     public static bool InProcess => Environment.GetEnvironmentVariable("FACEASPIRE_ADMIN_TESTS_PIPELINE") == "inprocess";
 
-    private readonly string _vhost = "admin_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _vhostName = "admin_" + Guid.NewGuid().ToString("N")[..12];
+    private RabbitMqVirtualHost? _vhost;
     private readonly List<ServiceProcess> _services = [];
     private IPlaywright? _playwright;
     private TestInfrastructure _infra = null!;
@@ -64,10 +65,8 @@ public sealed class AdminAppFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDir);
 
         // A private vhost: this run's analyze-frame queue and its consumers are ours alone.
-        var root = new Uri(await _infra.GetRabbitMqUrlAsync());
-        await RabbitCtlAsync("add_vhost", _vhost);
-        await RabbitCtlAsync("set_permissions", "-p", _vhost, Uri.UnescapeDataString(root.UserInfo.Split(':')[0]), ".*", ".*", ".*");
-        _amqp = new UriBuilder(root) { Path = "/" + _vhost }.Uri.ToString();
+        _vhost = await RabbitMqVirtualHost.CreateAsync(repo, _infra.Instance, _vhostName);
+        _amqp = _vhost.Url;
         _mgmt = await ScriptRunner.RunAsync(repo, _infra.Instance, "infra/rabbitmq.sh", "url", "mgmt");
 
         await using (var db = Database.CreateDbContext())
@@ -176,16 +175,13 @@ public sealed class AdminAppFixture : IAsyncLifetime
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         http.DefaultRequestHeaders.Authorization = new("Basic",
             Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(amqp.UserInfo))));
-        using var response = await http.GetAsync(new Uri(new Uri(_mgmt), $"api/queues/{_vhost}/analyze-frame"));
+        using var response = await http.GetAsync(new Uri(new Uri(_mgmt), $"api/queues/{_vhostName}/analyze-frame"));
         if (!response.IsSuccessStatusCode)
             return (0, 0);
         using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var r = doc.RootElement;
         return (r.TryGetProperty("messages", out var m) ? m.GetInt64() : 0, r.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0);
     }
-
-    private Task<string> RabbitCtlAsync(params string[] args) =>
-        ScriptRunner.RunAsync(_infra.RepoRoot, _infra.Instance, "infra/rabbitmq.sh", ["ctl", .. args]);
 
     /// <summary>Imports more photos now (the knn test folder, 5 photos), as if a camera kept sending; returns faces stored.</summary>
     public async Task<int> ImportMoreAsync()
@@ -247,17 +243,8 @@ public sealed class AdminAppFixture : IAsyncLifetime
         _api?.Dispose();
         foreach (var service in _services)
             await service.DisposeAsync();
-        if (_infra is not null)
-        {
-            try
-            {
-                await RabbitCtlAsync("delete_vhost", _vhost);
-            }
-            catch (InvalidOperationException)
-            {
-                // Best effort: a leftover vhost holds nothing a later run reads.
-            }
-        }
+        if (_vhost is not null)
+            await _vhost.DeleteAsync();
         if (File.Exists(StorageStatePath))
             File.Delete(StorageStatePath);
         NpgsqlConnection.ClearAllPools();

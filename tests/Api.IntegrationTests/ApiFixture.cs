@@ -19,7 +19,8 @@ namespace FaceAspire.Api.IntegrationTests;
 /// </summary>
 public class ApiFixture : PostgresDatabaseFixture, IAsyncLifetime
 {
-    private readonly string _vhost = "api_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _vhostName = "api_" + Guid.NewGuid().ToString("N")[..12];
+    private RabbitMqVirtualHost? _vhost;
     private WebApplication? _app;
     private HttpClient? _client;
 
@@ -58,11 +59,8 @@ public class ApiFixture : PostgresDatabaseFixture, IAsyncLifetime
             await TestInfrastructure.GetAsync(requireRabbitMq: true);
         else
             await ScriptRunner.RunAsync(Infrastructure.RepoRoot, instance, "infra/rabbitmq.sh", "start");
-        var root = new Uri(await ScriptRunner.RunAsync(Infrastructure.RepoRoot, instance, "infra/rabbitmq.sh", "url"));
-        var user = Uri.UnescapeDataString(root.UserInfo.Split(':')[0]);
-        await RabbitCtlAsync("add_vhost", _vhost);
-        await RabbitCtlAsync("set_permissions", "-p", _vhost, user, ".*", ".*", ".*");
-        AmqpUrl = new UriBuilder(root) { Path = "/" + _vhost }.Uri.ToString();
+        _vhost = await RabbitMqVirtualHost.CreateAsync(Infrastructure.RepoRoot, instance, _vhostName);
+        AmqpUrl = _vhost.Url;
         await StartApiAsync();
     }
 
@@ -109,10 +107,6 @@ public class ApiFixture : PostgresDatabaseFixture, IAsyncLifetime
         }
     }
 
-    /// <summary>rabbitmqctl against this fixture's broker.</summary>
-    public Task<string> RabbitCtlAsync(params string[] args) =>
-        ScriptRunner.RunAsync(Infrastructure.RepoRoot, RabbitInstance ?? Infrastructure.Instance, "infra/rabbitmq.sh", ["ctl", .. args]);
-
     /// <summary>
     /// Drains this vhost's analyze-frame queue until every id of <paramref name="expected"/> was seen (or the
     /// timeout), then for <paramref name="settleSeconds"/> more; returns everything drained, in arrival order.
@@ -143,14 +137,8 @@ public class ApiFixture : PostgresDatabaseFixture, IAsyncLifetime
     public new async Task DisposeAsync()
     {
         await StopApiAsync();
-        try
-        {
-            await RabbitCtlAsync("delete_vhost", _vhost);
-        }
-        catch (InvalidOperationException)
-        {
-            // Broker already stopped (e.g. by a failed outbox test); its vhost dies with the test instance.
-        }
+        if (_vhost is not null)
+            await _vhost.DeleteAsync(); // best effort: a failed outbox test may have stopped the broker
         await base.DisposeAsync();
     }
 }

@@ -11,6 +11,8 @@ namespace FaceAspire.AppHost.Tests;
 /// so this class's analyze-frame queue is consumed only by its own worker.</summary>
 public sealed class TracePipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
 {
+    private RabbitMqVirtualHost? _vhost;
+
     public string VirtualHost => "t_" + DatabaseName;
     public string MessagingUrl { get; private set; } = "";
 
@@ -18,22 +20,16 @@ public sealed class TracePipelineFixture : PostgresDatabaseFixture, IAsyncLifeti
     {
         var infra = await TestInfrastructure.GetAsync(requireRabbitMq: true);
         await base.InitializeAsync();
-        var url = new Uri(await infra.GetRabbitMqUrlAsync());
-        var user = Uri.UnescapeDataString(url.UserInfo.Split(':')[0]);
-        await RabbitCtlAsync("add_vhost", VirtualHost);
-        await RabbitCtlAsync("set_permissions", "-p", VirtualHost, user, ".*", ".*", ".*");
-        MessagingUrl = new UriBuilder(url) { Path = "/" + VirtualHost }.Uri.ToString();
+        _vhost = await RabbitMqVirtualHost.CreateAsync(infra.RepoRoot, infra.Instance, VirtualHost);
+        MessagingUrl = _vhost.Url;
     }
 
     public new async Task DisposeAsync()
     {
-        try { await RabbitCtlAsync("delete_vhost", VirtualHost); }
-        catch (InvalidOperationException) { /* the vhost dies with the test instance */ }
+        if (_vhost is not null)
+            await _vhost.DeleteAsync();
         await base.DisposeAsync();
     }
-
-    private Task<string> RabbitCtlAsync(params string[] args) =>
-        ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, "infra/rabbitmq.sh", ["ctl", .. args]);
 }
 
 /// <summary>

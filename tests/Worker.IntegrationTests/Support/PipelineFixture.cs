@@ -17,6 +17,7 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
 {
     private readonly List<ServiceProcess> _workers = [];
     private IBusControl? _bus;
+    private RabbitMqVirtualHost? _vhost;
 
     /// <summary>The class's vhost, <c>v_</c> + the database name.</summary>
     public string VirtualHost => "v_" + DatabaseName;
@@ -35,11 +36,8 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     {
         var infra = await TestInfrastructure.GetAsync(requireRabbitMq: true);
         await base.InitializeAsync();
-        var url = new Uri(await infra.GetRabbitMqUrlAsync());
-        var user = Uri.UnescapeDataString(url.UserInfo.Split(':')[0]);
-        await RabbitCtlAsync("add_vhost", VirtualHost);
-        await RabbitCtlAsync("set_permissions", "-p", VirtualHost, user, ".*", ".*", ".*");
-        MessagingUrl = new UriBuilder(url) { Path = "/" + VirtualHost }.Uri.ToString();
+        _vhost = await RabbitMqVirtualHost.CreateAsync(infra.RepoRoot, infra.Instance, VirtualHost);
+        MessagingUrl = _vhost.Url;
         _bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(MessagingUrl)));
         await _bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
     }
@@ -51,25 +49,15 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
             await w.DisposeAsync();
         if (_bus is not null)
             await _bus.StopAsync();
-        try
-        {
-            await RabbitCtlAsync("delete_vhost", VirtualHost);
-        }
-        catch (InvalidOperationException)
-        {
-            // Best effort: a vhost left behind holds no data the next run reads.
-        }
+        if (_vhost is not null)
+            await _vhost.DeleteAsync();
         await base.DisposeAsync();
     }
-
-    /// <summary><c>infra/rabbitmq.sh ctl ARGS</c> on the test instance; returns its output.</summary>
-    public Task<string> RabbitCtlAsync(params string[] args) =>
-        ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, "infra/rabbitmq.sh", ["ctl", .. args]);
 
     /// <summary>Messages ready in <paramref name="queue"/> of this vhost (0 when the queue does not exist).</summary>
     public async Task<int> QueueDepthAsync(string queue)
     {
-        var output = await RabbitCtlAsync("list_queues", "-p", VirtualHost, "name", "messages");
+        var output = await _vhost!.CtlAsync("list_queues", "-p", VirtualHost, "name", "messages");
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var parts = line.Split('\t', ' ');
