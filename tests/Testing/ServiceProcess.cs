@@ -202,7 +202,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
             _process.Kill(entireProcessTree: true);
-        _process.WaitForExit(KillWait);
+        // WaitForExit(timeout) returns before the asynchronous output readers reach end of stream; the overload
+        // without a timeout waits for them, so Lines and Count hold everything the process printed before it died.
+        if (_process.WaitForExit(KillWait))
+            _process.WaitForExit();
     }
 
     /// <summary>Number of printed lines containing <paramref name="text"/> (ordinal).</summary>
