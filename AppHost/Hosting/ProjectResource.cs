@@ -64,11 +64,24 @@ public sealed class ProjectResource : Resource
         if (IsWeb && !RunsToCompletion) _instances[0].Url = Url;
     }
 
+    /// <summary>Ports handed out by this process: the OS may offer a port again once its probe socket is closed.</summary>
+    private static readonly HashSet<int> Handed = [];
+
     private static int FreePort()
     {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
+        // Each probe is closed before the service binds, so two resources could be offered the same port (seen:
+        // the Api and the Admin both got one, and the Admin crash-looped on "address already in use").
+        lock (Handed)
+        {
+            while (true)
+            {
+                using var socket = new TcpListener(IPAddress.Loopback, 0);
+                socket.Start();
+                var port = ((IPEndPoint)socket.LocalEndpoint).Port;
+                if (Handed.Add(port))
+                    return port;
+            }
+        }
     }
 
     internal string DllPath(string configuration) =>
