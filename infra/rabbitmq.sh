@@ -48,7 +48,7 @@ epmd_pids() { pgrep -f -- "epmd -daemon -port $EPMD_PORT -address" || true; }
 stray_epmd_pids() {
   local pid
   for pid in $(pgrep -x epmd || true); do
-    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "ERL_EPMD_PORT=$EPMD_PORT" && echo "$pid"
+    tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "ERL_EPMD_PORT=$EPMD_PORT" && echo "$pid"
   done
   return 0
 }
