@@ -6,22 +6,25 @@ namespace FaceAspire.Worker.Bench;
 /// Where the CPU went during a bench window: cumulative user+system CPU seconds per process group, read from
 /// Linux <c>/proc/&lt;pid&gt;/stat</c> (fields 14 and 15, utime and stime, in clock ticks of 1/100 s — the kernel's
 /// USER_HZ on every Linux build). Groups: the worker processes (by pid), all <c>postgres</c> backends, RabbitMQ's
-/// <c>beam.smp</c>, and this process (which does the ingest). Processes that exit inside the window are missed.
+/// <c>beam.smp</c>, the Api process (when the bench posts over HTTP), and this process (the load generator, or the
+/// ingest itself when it calls Core's FrameIngest directly). Processes that exit inside the window are missed.
 /// </summary>
 internal sealed class CpuAccounting
 {
     private const double TicksPerSecond = 100;
     private readonly IReadOnlyList<int> _workerPids;
+    private readonly int? _apiPid;
     private readonly Dictionary<string, double> _start;
 
-    private CpuAccounting(IReadOnlyList<int> workerPids)
+    private CpuAccounting(IReadOnlyList<int> workerPids, int? apiPid)
     {
         _workerPids = workerPids;
+        _apiPid = apiPid;
         _start = Sample();
     }
 
     /// <summary>Starts a window now.</summary>
-    public static CpuAccounting Start(IReadOnlyList<int> workerPids) => new(workerPids);
+    public static CpuAccounting Start(IReadOnlyList<int> workerPids, int? apiPid = null) => new(workerPids, apiPid);
 
     /// <summary>CPU milliseconds per frame of each group since <see cref="Start"/>, e.g. <c>workers 30.1, postgres 4.2, …</c>.</summary>
     public string PerFrame(int frames)
@@ -34,13 +37,17 @@ internal sealed class CpuAccounting
 
     private Dictionary<string, double> Sample()
     {
-        var totals = new Dictionary<string, double> { ["workers"] = 0, ["postgres"] = 0, ["rabbitmq"] = 0, ["bench+ingest"] = 0 };
-        var self = Environment.ProcessId;
+        var self = _apiPid is null ? "bench+ingest" : "bench (client)";
+        var totals = new Dictionary<string, double> { ["workers"] = 0, ["postgres"] = 0, ["rabbitmq"] = 0 };
+        if (_apiPid is not null)
+            totals["api"] = 0;
+        totals[self] = 0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid) || ReadStat(pid) is not { } stat)
                 continue;
-            var group = pid == self ? "bench+ingest"
+            var group = pid == Environment.ProcessId ? self
+                : pid == _apiPid ? "api"
                 : _workerPids.Contains(pid) ? "workers"
                 : stat.Comm == "postgres" ? "postgres"
                 : stat.Comm == "beam.smp" ? "rabbitmq"

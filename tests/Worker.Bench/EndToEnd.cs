@@ -1,36 +1,44 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using FaceAspire.Core.Contracts;
+using FaceAspire.Mood.IntegrationTests.Support;
 using FaceAspire.Worker.IntegrationTests.Support;
 
 namespace FaceAspire.Worker.Bench;
 
-/// <summary>Frame accepted (Core's FrameIngest + AnalyzeFrame sent) → rows committed (status done), real processes.</summary>
+/// <summary>
+/// Frame posted → rows committed (status done), with real processes. <see cref="IngestPath.Http"/> (the default)
+/// POSTs each frame as a raw <c>image/jpeg</c> body to a real Api process, whose outbox dispatcher sends
+/// <c>AnalyzeFrame</c>; <see cref="IngestPath.Direct"/> calls Core's <c>FrameIngest</c> and sends the command from
+/// this process (the definition used before 2026-11-22, kept so old figures can be compared).
+/// </summary>
 internal static class EndToEnd
 {
     /// <summary>
     /// Frames/s over <paramref name="frames"/> minus the first <paramref name="warmupFrames"/>, on a fresh database
-    /// and vhost. The warm-up matters: a fresh worker's tiered JIT recompiles hot code in the background for its
-    /// first ~20 s (measured with perf: 25 % of both cores during seconds 10–18), which a long-running worker does not pay.
+    /// and vhost, posted by <paramref name="posters"/> concurrent clients. The warm-up matters: first ONNX runs,
+    /// connection pools and JIT, which a long-running worker does not pay.
     /// </summary>
-    public static async Task<double> RunAsync(List<byte[]> frames, int warmupFrames, int workers, int concurrency)
+    public static async Task<double> RunAsync(List<byte[]> frames, int warmupFrames, int workers, int concurrency, IngestPath path, int posters)
     {
-        var fx = new PipelineFixture();
+        var fx = path == IngestPath.Http ? new ApiSystem() : new PipelineFixture();
         await fx.InitializeAsync();
         try
         {
             for (var i = 0; i < workers; i++)
                 await fx.StartWorkerAsync($"worker-{i}", concurrency);
-            // Warm-up: first ONNX runs, JIT tiering, connection pools.
-            var warm = new List<Guid>();
-            foreach (var f in frames.Take(warmupFrames))
-                warm.Add(await fx.IngestAndSendAsync(f, "bench"));
+            Func<byte[], Task<Guid>> post = fx is ApiSystem system
+                ? image => PostAsync(system.Client, image)
+                : image => fx.IngestAndSendAsync(image, "bench");
+
+            var warm = await PostAllAsync(frames.Take(warmupFrames).ToList(), post, posters);
             await fx.WaitSettledAsync(warm, TimeSpan.FromMinutes(2));
 
-            var cpu = CpuAccounting.Start([.. fx.Workers.Select(w => w.Pid)]);
+            var apiPid = (fx as ApiSystem)?.Api.Pid;
+            var cpu = CpuAccounting.Start([.. fx.Workers.Select(w => w.Pid)], apiPid);
             var sw = Stopwatch.StartNew();
-            var ids = new List<Guid>();
-            foreach (var f in frames.Skip(warmupFrames))
-                ids.Add(await fx.IngestAndSendAsync(f, "bench"));
+            var ids = await PostAllAsync(frames.Skip(warmupFrames).ToList(), post, posters);
             var accepted = sw.Elapsed;
             while (true)
             {
@@ -43,7 +51,7 @@ internal static class EndToEnd
             }
             var elapsed = sw.Elapsed.TotalSeconds;
             var failed = (await fx.StatusCountsAsync(ids)).GetValueOrDefault(FrameStatus.Failed);
-            Console.WriteLine($"  {ids.Count} frames accepted in {accepted.TotalSeconds:F1} s, all committed after {elapsed:F1} s ({failed} failed)");
+            Console.WriteLine($"  {ids.Count} frames accepted ({path}, {posters} posters) in {accepted.TotalSeconds:F1} s, all committed after {elapsed:F1} s ({failed} failed)");
             Console.WriteLine($"  CPU ms per frame: {cpu.PerFrame(ids.Count)}");
             return ids.Count / elapsed;
         }
@@ -52,4 +60,46 @@ internal static class EndToEnd
             await ((Xunit.IAsyncLifetime)fx).DisposeAsync();
         }
     }
+
+    /// <summary>Posts every frame, <paramref name="posters"/> at a time; the ids in posting order.</summary>
+    private static async Task<List<Guid>> PostAllAsync(List<byte[]> frames, Func<byte[], Task<Guid>> post, int posters)
+    {
+        var ids = new Guid[frames.Count];
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, posters).Select(async _ =>
+        {
+            for (int i; (i = Interlocked.Increment(ref next)) < frames.Count;)
+                ids[i] = await post(frames[i]);
+        }));
+        return [.. ids];
+    }
+
+    private static async Task<Guid> PostAsync(HttpClient client, byte[] image)
+    {
+        using var content = new ByteArrayContent(image);
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        using var response = await client.PostAsync("api/frames?source=bench", content);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"POST /api/frames: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var accepted = await response.Content.ReadFromJsonAsync<List<Accepted>>();
+        return accepted![0].Id;
+    }
+
+    private sealed record Accepted(Guid Id);
+
+    /// <summary>The Api as a real process; the bench starts the workers itself.</summary>
+    private sealed class ApiSystem : SystemFixture
+    {
+        protected override int WorkerCount => 0;
+    }
+}
+
+/// <summary>How the end-to-end bench puts frames in.</summary>
+internal enum IngestPath
+{
+    /// <summary>HTTP POST to a real Api process (its outbox dispatcher sends the command).</summary>
+    Http,
+
+    /// <summary>Core's FrameIngest and a direct send from the bench process.</summary>
+    Direct,
 }

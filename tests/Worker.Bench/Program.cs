@@ -8,7 +8,7 @@ using FaceAspire.Vision.Evaluation;
 using FaceAspire.Worker.IntegrationTests.Support;
 using FaceAspire.Worker.Bench;
 
-// Usage: Worker.Bench [--frames N] [--warmup N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match] [--random] [--keep] [--e2e 1x2,1x3,2x1,2x2 (worker processes x concurrency)]
+// Usage: Worker.Bench [--frames N] [--warmup N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match] [--random] [--keep] [--e2e 1x2,1x3,2x1,2x2 (worker processes x concurrency)] [--ingest http|direct] [--posters 4]
 var options = BenchArgs.Parse(args);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"{Environment.ProcessorCount} cores; infra instance {Environment.GetEnvironmentVariable("FACEASPIRE_INFRA_INSTANCE") ?? "test"}");
@@ -23,7 +23,7 @@ if (!options.SkipEndToEnd)
     Console.WriteLine($"{frames.Count} distinct single-face 640x480 frames built");
     foreach (var (workers, concurrency) in options.Configurations)
     {
-        var fps = await EndToEnd.RunAsync(frames, options.Warmup, workers, concurrency);
+        var fps = await EndToEnd.RunAsync(frames, options.Warmup, workers, concurrency, options.Ingest, options.Posters);
         Console.WriteLine($"end-to-end, {workers} worker process(es) x concurrency {concurrency}: {fps:F1} frames/s = {100 * fps / vision:F0} % of vision-only");
     }
 }
