@@ -11,7 +11,7 @@ namespace FaceAspire.Worker.Consumers;
 /// <summary>
 /// Analyses one frame: claim it (a frame already <c>done</c> is not analysed again, its stored result is
 /// republished), load its bytes from the database, run the vision engine, then store faces, identities, emotion
-/// rows, status <c>done</c> and the 300 px thumbnail in one transaction (<see cref="FrameWriter.WriteAsync"/>), and only then publish
+/// rows and status <c>done</c> in one transaction (<see cref="FrameWriter.WriteAsync"/>), and only then publish
 /// <see cref="FrameAnalyzed"/> and one <see cref="FaceRecognized"/> per face. MassTransit acknowledges the message
 /// when this method returns, i.e. after the commit.
 /// <para>
@@ -25,7 +25,6 @@ namespace FaceAspire.Worker.Consumers;
 public sealed class AnalyzeFrameConsumer(
     FrameWriter writer,
     IFaceAnalyzer analyzer,
-    VisionOptions vision,
     IOptions<WorkerOptions> options,
     ILogger<AnalyzeFrameConsumer> logger) : IConsumer<AnalyzeFrame>
 {
@@ -60,17 +59,12 @@ public sealed class AnalyzeFrameConsumer(
         }
 
         ImageAnalysis analysis;
-        byte[] thumbnail;
         activity?.SetTag("frame.bytes", work.Content.Length);
         try
         {
-            // Decoded once here (not inside Analyze) because the 300 px thumbnail is made from the same pixels.
-            RgbImage decoded;
-            using (StageTimings.Measure(null, Stage.Decode)) // the "decode" span, as Analyze(bytes) would emit it
-                decoded = new ImageDecoder(vision.Limits).Decode(work.Content);
-            using var image = decoded;
-            analysis = analyzer.Analyze(image, new AnalysisRequest(CropSize: options.Value.EffectiveCropSize));
-            thumbnail = Thumbnails.Encode(image);
+            // No thumbnail here: the Api makes it on first request (about 1 ms of CPU per frame that the pipeline
+            // no longer pays for photos nobody looks at; docs/performance.md).
+            analysis = analyzer.Analyze(work.Content, new AnalysisRequest(CropSize: options.Value.EffectiveCropSize));
         }
         catch (ImageDecodeException e)
         {
@@ -86,7 +80,7 @@ public sealed class AnalyzeFrameConsumer(
         {
             match?.SetTag("frame.id", frameId);
             match?.SetTag("faces", faces.Count);
-            result = await writer.WriteAsync(frameId, analysis.Width, analysis.Height, analyzer.EmbeddingModel, faces, thumbnail, ct);
+            result = await writer.WriteAsync(frameId, analysis.Width, analysis.Height, analyzer.EmbeddingModel, faces, cancellationToken: ct);
             match?.SetTag("persons.new", result.Faces.Count(f => f.NewPerson));
         }
         await PublishAsync(context, result);

@@ -25,7 +25,7 @@ namespace FaceAspire.Worker.Consumers;
 public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, VisionOptions vision, NpgsqlDataSource dataSource, FaceStore store,
     IOptions<WorkerOptions> options, ILogger<EnrolPersonConsumer> logger) : IConsumer<EnrolPerson>
 {
-    private sealed record Prepared(EnrolImage Image, FaceObservation Face, int Width, int Height, byte[] Thumbnail, string ContentType);
+    private sealed record Prepared(EnrolImage Image, FaceObservation Face, int Width, int Height, string ContentType);
 
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<EnrolPerson> context)
@@ -57,7 +57,7 @@ public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, VisionOptions vi
                 }
                 var format = decoder.Probe(image.Content).Format;
                 prepared.Add(new Prepared(image, FaceObservationMapper.Map(analysis.Faces[0]), analysis.Width, analysis.Height,
-                    Thumbnails.Encode(rgb), format == ImageFormat.Png ? "image/png" : "image/jpeg"));
+                    format == ImageFormat.Png ? "image/png" : "image/jpeg"));
             }
         }
 
@@ -130,8 +130,8 @@ public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, VisionOptions vi
             insert.Parameters.AddWithValue("meta", metadata);
             if (await insert.ExecuteNonQueryAsync(ct) == 1)
             {
-                await ExecAsync(connection, transaction, "INSERT INTO frame_images (frame_id, content, content_type, thumbnail) VALUES (@id, @c, @t, @th)", ct,
-                    ("id", frameId), ("c", p.Image.Content), ("t", p.ContentType), ("th", p.Thumbnail));
+                await ExecAsync(connection, transaction, "INSERT INTO frame_images (frame_id, content, content_type) VALUES (@id, @c, @t)", ct,
+                    ("id", frameId), ("c", p.Image.Content), ("t", p.ContentType));
                 return (frameId, await InsertFaceAsync(connection, transaction, p, frameId, personId, now, null, ct), null);
             }
         }

@@ -98,15 +98,19 @@ public sealed class IdentifyTests(SystemFixture fx) : IClassFixture<SystemFixtur
     }
 
     [Fact]
-    public async Task EveryIngestedPhotoGetsA300PixelThumbnail()
+    public async Task EveryIngestedPhotoGetsA300PixelThumbnailMadeOnFirstRequest()
     {
         var photo = Images.Shared("identities/face_recognition/obama-720p.jpg");
         var frame = await IngestAndSendAsync(photo);
         await fx.WaitSettledAsync([frame], TimeSpan.FromMinutes(1));
+        const string stored = "SELECT count(*) FROM frame_images WHERE frame_id = @f AND thumbnail IS NOT NULL";
+        Assert.Equal(0L, await fx.ScalarAsync<long>(stored, ("f", frame))); // the pipeline does not pay for it
         var response = await fx.Client.GetAsync($"api/frames/{frame}/thumbnail");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
         var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(1L, await fx.ScalarAsync<long>(stored, ("f", frame)));
+        Assert.Equal(bytes, await (await fx.Client.GetAsync($"api/frames/{frame}/thumbnail")).Content.ReadAsByteArrayAsync());
         using var thumb = TestFrames.Analyzer.Decoder.Decode(bytes);
         using var original = TestFrames.Analyzer.Decoder.Decode(photo);
         Assert.Equal(300, Math.Max(thumb.Width, thumb.Height));
