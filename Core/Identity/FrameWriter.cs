@@ -53,13 +53,11 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
     /// <param name="height">Decoded height in pixels.</param>
     /// <param name="modelVersion">Embedding model tag, e.g. <c>fr_feature@87aacdfe5751</c>.</param>
     /// <param name="faces">The analysed faces, in detection order; may be empty.</param>
-    /// <param name="thumbnail">A small JPEG of the whole frame for <c>frame_images.thumbnail</c>, or null; kept
-    /// when the frame already has one.</param>
     /// <param name="cancellationToken">Cancels; the transaction is rolled back.</param>
     /// <exception cref="KeyNotFoundException">No frame with that id.</exception>
     /// <exception cref="ArgumentException">A face is malformed (see <see cref="FaceObservation.Validate"/>).</exception>
     public async Task<FrameResult> WriteAsync(Guid frameId, int width, int height, string modelVersion,
-        IReadOnlyList<FaceObservation> faces, byte[]? thumbnail = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<FaceObservation> faces, CancellationToken cancellationToken = default)
     {
         foreach (var face in faces)
             face.Validate();
@@ -67,7 +65,7 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
         {
             try
             {
-                return await WriteOnceAsync(frameId, width, height, modelVersion, faces, thumbnail, cancellationToken);
+                return await WriteOnceAsync(frameId, width, height, modelVersion, faces, cancellationToken);
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
                                               && attempt < MaxAttempts)
@@ -77,7 +75,7 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
     }
 
     private async Task<FrameResult> WriteOnceAsync(Guid frameId, int width, int height, string modelVersion,
-        IReadOnlyList<FaceObservation> faces, byte[]? thumbnail, CancellationToken cancellationToken)
+        IReadOnlyList<FaceObservation> faces, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
@@ -102,7 +100,7 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
         var origin = new FaceOrigin(frameId, capturedAt, source, modelVersion);
         var assignments = new List<FaceAssignment>(faces.Count);
         // Matching needs a round trip per face (each face's search must see the faces inserted before it); the
-        // rest (emotion rows, person counters, status, thumbnail) goes in ONE batch: fewer round trips per frame.
+        // rest (emotion rows, person counters, status) goes in ONE batch: fewer round trips per frame.
         await using var writes = new NpgsqlBatch(connection, transaction);
         foreach (var face in faces)
         {
@@ -116,11 +114,6 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
         {
             Parameters = { new NpgsqlParameter<Guid>("id", frameId), new NpgsqlParameter<int>("w", width), new NpgsqlParameter<int>("h", height) },
         });
-        if (thumbnail is not null)
-            writes.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE frame_images SET thumbnail = @t WHERE frame_id = @id AND thumbnail IS NULL")
-            {
-                Parameters = { new NpgsqlParameter<Guid>("id", frameId), new NpgsqlParameter<byte[]>("t", thumbnail) },
-            });
         await writes.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

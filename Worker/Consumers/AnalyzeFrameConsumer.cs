@@ -80,7 +80,7 @@ public sealed class AnalyzeFrameConsumer(
         {
             match?.SetTag("frame.id", frameId);
             match?.SetTag("faces", faces.Count);
-            result = await writer.WriteAsync(frameId, analysis.Width, analysis.Height, analyzer.EmbeddingModel, faces, cancellationToken: ct);
+            result = await writer.WriteAsync(frameId, analysis.Width, analysis.Height, analyzer.EmbeddingModel, faces, ct);
             match?.SetTag("persons.new", result.Faces.Count(f => f.NewPerson));
         }
         await PublishAsync(context, result);

@@ -64,18 +64,6 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
     }
 
     [Fact]
-    public async Task TheThumbnailIsStoredWithTheResultAndKeptOnRedelivery()
-    {
-        var frameId = await TestData.InsertFrameAsync(db.AppDataSource);
-        var writer = Writer();
-        await writer.WriteAsync(frameId, 100, 100, Model, [TestData.Face(TestData.RandomUnit(new Random(45)))], thumbnail: [1, 2, 3]);
-        await writer.WriteAsync(frameId, 100, 100, Model, [], thumbnail: [9, 9]);
-        await using var command = db.AppDataSource.CreateCommand("SELECT thumbnail FROM frame_images WHERE frame_id = @f");
-        command.Parameters.AddWithValue("f", frameId);
-        Assert.Equal(new byte[] { 1, 2, 3 }, (byte[])(await command.ExecuteScalarAsync())!);
-    }
-
-    [Fact]
     public async Task ClaimReturnsTheBytesAndCountsAttempts()
     {
         var bytes = Guid.NewGuid().ToByteArray();
