@@ -58,8 +58,9 @@ public static class Extensions
             });
             x.AddConsumer<AnalyzeFrameConsumer, AnalyzeFrameConsumerDefinition>();
             // Request/response consumers (issue 6): the Api waits for their answers.
-            x.AddConsumer<AnalyzeMoodConsumer>(c => c.ConcurrentMessageLimit = builder.Configuration.GetValue("Worker:Concurrency", WorkerOptions.DefaultConcurrency));
-            x.AddConsumer<IdentifyFacesConsumer>(c => c.ConcurrentMessageLimit = builder.Configuration.GetValue("Worker:Concurrency", WorkerOptions.DefaultConcurrency));
+            var concurrency = config.GetValue("Worker:Concurrency", WorkerOptions.DefaultConcurrency);
+            x.AddConsumer<AnalyzeMoodConsumer>(c => c.ConcurrentMessageLimit = concurrency);
+            x.AddConsumer<IdentifyFacesConsumer>(c => c.ConcurrentMessageLimit = concurrency);
             x.AddConsumer<EnrolPersonConsumer>(c => c.ConcurrentMessageLimit = 1);
             x.AddConsumer<RunJobConsumer, RunJobConsumerDefinition>();
             x.AddConsumer<AnalyzeFrameFaultConsumer>(c => c.UseMessageRetry(r =>
