@@ -64,6 +64,19 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 random_secret() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
 
+# Serialises `start` and `stop` of one server of this instance across processes (an AppHost, a test fixture, a
+# start left running by a caller that exited): two starts at once would launch two servers on one data directory.
+# Runs the calling script again under `flock -o`, so the lock is released when that run exits and the servers it
+# launches never inherit the lock's descriptor.   serialise NAME "$@"  (the script's own arguments)
+serialise() {
+  local lock="$INSTANCE_DIR/.$1.lock" rc=0
+  [[ "${FACEASPIRE_INFRA_LOCK:-}" == "$lock" ]] && return 0
+  mkdir -p "$INSTANCE_DIR"
+  FACEASPIRE_INFRA_LOCK="$lock" flock -o -E 75 -w 180 "$lock" bash "${BASH_SOURCE[1]}" "${@:2}" || rc=$?
+  ((rc == 75)) && log "ERROR: another start or stop of $1 held $lock for 180 s"
+  exit "$rc"
+}
+
 # Creates secrets.env (mode 600) on first use; hex secrets need no quoting in connection strings or URLs.
 # flock: up.sh starts PostgreSQL and RabbitMQ in parallel and both read this file.
 ensure_secrets() {

@@ -183,6 +183,7 @@ psql_cmd() {
 }
 
 cmd="${1:-}"
+[[ "$cmd" == start || "$cmd" == stop ]] && serialise postgres "$@"
 shift || true
 case "$cmd" in
   start) start "$@" ;;

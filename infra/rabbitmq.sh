@@ -148,6 +148,13 @@ stop() {
     fi
   fi
   rm -f "$PID_FILE"
+  # A node the pid file does not name (two starts raced, or a start was killed before writing it) is still ours:
+  # its command line carries this instance's HOME.
+  for pid in $(pgrep -f -- "-home $HOME " || true); do
+    log "terminating node process $pid, which the pid file did not name"
+    kill "$pid" 2>/dev/null || true
+    timeout 20 tail --pid="$pid" -f /dev/null || kill -9 "$pid" 2>/dev/null || true
+  done
   # epmd outlives the node; `epmd -kill` refuses while names are registered, hence the fallback to its pid.
   if [[ -n "$(epmd_pids)" ]]; then
     epmd -port "$EPMD_PORT" -kill >/dev/null 2>&1 || true
@@ -180,6 +187,7 @@ url() {
 }
 
 cmd="${1:-}"
+[[ "$cmd" == start || "$cmd" == stop ]] && serialise rabbitmq "$@"
 shift || true
 case "$cmd" in
   start) start ;;

@@ -14,6 +14,9 @@ public abstract partial class InfraResource : Resource, IResourceWithConnectionS
     private readonly ResourceInstance _instance;
     private readonly TaskCompletionSource<string> _connectionString = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _startedByUs;
+    // The start script once launched. It is not cancelled with the AppHost: a server it launched would boot on,
+    // orphaned, after the AppHost's exit; StopAsync waits for it instead and then stops what it started.
+    private Task<(int Code, List<string> Output)>? _start;
 
     private protected InfraResource(string name, string script, string? externalConnectionString) : base(name)
     {
@@ -58,10 +61,12 @@ public abstract partial class InfraResource : Resource, IResourceWithConnectionS
         var (status, _) = await RunScriptAsync(context, cancellationToken, ["status"], log: false);
         if (status != 0)
         {
-            var (code, output) = await RunScriptAsync(context, cancellationToken, "start");
+            // Ours to stop from here on, even if the start fails half-way (server launched, readiness wait timed out).
+            _startedByUs = true;
+            _start = RunScriptAsync(context, CancellationToken.None, "start");
+            var (code, output) = await _start.WaitAsync(cancellationToken);
             if (code != 0)
                 throw new InvalidOperationException($"infra/{Script} start exited with code {code}: {output.LastOrDefault()}");
-            _startedByUs = true;
         }
         var (urlCode, url) = await RunScriptAsync(context, cancellationToken, ["url", .. UrlArguments], log: false);
         if (urlCode != 0 || url.Count == 0)
@@ -87,6 +92,8 @@ public abstract partial class InfraResource : Resource, IResourceWithConnectionS
             return;
         }
         _instance.Set(ResourceState.Stopping);
+        if (_start is { } start) // stopping a server that is still booting would race its start script
+            try { await start; } catch (Exception) { /* reported by StartAsync */ }
         var (code, output) = await RunScriptAsync(context, CancellationToken.None, "stop");
         _instance.Set(ResourceState.Stopped, exitCode: code, message: code == 0 ? null : output.LastOrDefault());
     }

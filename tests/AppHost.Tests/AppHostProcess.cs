@@ -92,11 +92,14 @@ internal sealed class AppHostProcess : IAsyncDisposable
     }
 
     /// <summary>Command-line patterns that only this infra instance's processes have (as infra/down.sh checks).</summary>
-    public string[] InfraProcessPatterns()
+    public string[] InfraProcessPatterns() => InfraProcessPatterns(Instance);
+
+    /// <summary>Command-line patterns of <paramref name="instance"/>'s PostgreSQL, RabbitMQ node and epmd, in that order.</summary>
+    public static string[] InfraProcessPatterns(string instance)
     {
         var info = new ProcessStartInfo("bash", ["-c", "source infra/lib.sh && echo \"$PGDATA\" && echo \"$RMQ_HOME_DIR\" && echo \"$EPMD_PORT\""])
         { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true };
-        info.Environment["FACEASPIRE_INFRA_INSTANCE"] = Instance;
+        info.Environment["FACEASPIRE_INFRA_INSTANCE"] = instance;
         using var p = Process.Start(info)!;
         var lines = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         p.WaitForExit();
@@ -111,7 +114,9 @@ internal sealed class AppHostProcess : IAsyncDisposable
         return output.Trim();
     }
 
-    /// <summary>Whatever a failed test left: stop the AppHost, then the instance's infrastructure.</summary>
+    /// <summary>Whatever a failed test left: stop the AppHost, then the instance's infrastructure. down.sh runs even
+    /// when the AppHost has exited: one that failed during start-up may have left a server behind, and the next test
+    /// on this instance would otherwise find it ("was already running") and use it.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -119,10 +124,10 @@ internal sealed class AppHostProcess : IAsyncDisposable
             Signal(_process.Id, "TERM");
             try { await WaitForExitAsync(TimeSpan.FromSeconds(90)); }
             catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
-            var down = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "infra", "down.sh"), Instance]);
-            using var p = Process.Start(down)!;
-            await p.WaitForExitAsync();
         }
+        var down = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "infra", "down.sh"), Instance]);
+        using var p = Process.Start(down)!;
+        await p.WaitForExitAsync();
         _process.Dispose();
     }
 

@@ -7,6 +7,7 @@ namespace FaceAspire.AppHost.Tests;
 
 /// <summary>The AppHost as a real process over real PostgreSQL, RabbitMQ and service processes. One class, so its
 /// tests run one after another on the one infra instance "apphosttest".</summary>
+[Collection(nameof(AppHostProcessTests))]
 public sealed class AppHostProcessTests(ITestOutputHelper output)
 {
     private const string Instance = "apphosttest";
@@ -57,6 +58,25 @@ public sealed class AppHostProcessTests(ITestOutputHelper output)
         Assert.False(File.Exists(Path.Combine(host.RunDirectory, "endpoints.json")));
         Assert.All(host.State().GetProperty("resources").EnumerateArray(),
             r => Assert.Contains(r.GetProperty("state").GetString(), new[] { "Stopped", "Finished" }));
+    }
+
+    [Fact]
+    public async Task AnAppHostStoppedWhileItsBrokerBootsLeavesNothingRunning()
+    {
+        await using var host = AppHostProcess.Start(Instance);
+        var patterns = host.InfraProcessPatterns();
+        var watch = Stopwatch.StartNew();
+        while (AppHostProcess.Pgrep(patterns[1]) == "") // the node is launched; its start script waits for the boot
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"no RabbitMQ node launched:\n{host.Output}");
+            await Task.Delay(100);
+        }
+        AppHostProcess.Signal(host.Pid, "INT");
+        await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        output.WriteLine($"stopped {watch.Elapsed.TotalSeconds:0.0} s after start");
+        // Before, the cancelled start script lived on and booted a broker nobody owned; the next AppHost on the
+        // instance found it "already running" while a second start raced it.
+        Assert.All(patterns, p => Assert.True(AppHostProcess.Pgrep(p) == "", $"left running: {p}\n{host.Output}"));
     }
 
     [Fact]
