@@ -64,12 +64,27 @@ internal sealed class AppHostProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
-                throw new InvalidOperationException($"AppHost exited with {_process.ExitCode}:\n{Output}");
+                throw new InvalidOperationException($"AppHost exited with {_process.ExitCode}:\n{Output}{Summary()}");
             if (File.Exists(path))
                 return JsonDocument.Parse(await File.ReadAllTextAsync(path)).RootElement.Clone();
             await Task.Delay(250);
         }
-        throw new TimeoutException($"no endpoints.json after {timeout}:\n{Output}");
+        throw new TimeoutException($"no endpoints.json after {timeout}:\n{Output}{Summary()}");
+    }
+
+    /// <summary>One line per resource from state.json, put last in failure messages: CI shows only their tail.</summary>
+    private string Summary()
+    {
+        try
+        {
+            var rows = State().GetProperty("resources").EnumerateArray().Select(r =>
+                $"  {r.GetProperty("name")}: {r.GetProperty("state")} restarts={r.GetProperty("restarts")} {r.GetProperty("message")}");
+            return "\n--- resources (state.json) ---\n" + string.Join('\n', rows);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            return $"\n--- no state.json: {ex.Message}";
+        }
     }
 
     public JsonElement State() =>
