@@ -4,7 +4,7 @@ namespace FaceAspire.Worker.Bench;
 
 /// <summary>Command-line options of the bench.</summary>
 internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Faces, int Queries, bool SkipEndToEnd, bool SkipMatch, bool UniformVectors, bool KeepDatabase,
-    (int Workers, int Concurrency)[] Configurations, IngestPath Ingest, int Posters)
+    (int Workers, int Concurrency)[] Configurations, IngestPath Ingest, int Posters, (int M, int EfConstruction)? Hnsw, int RecallQueries)
 {
     public static BenchArgs Parse(string[] args)
     {
@@ -22,6 +22,8 @@ internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Face
             (Get("--e2e") ?? "1x2,1x3,2x1,2x2").Split(',').Select(c => c.Split('x'))
                 .Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture))).ToArray(),
             Enum.Parse<IngestPath>(Get("--ingest") ?? "http", ignoreCase: true),
-            int.Parse(Get("--posters") ?? "4", CultureInfo.InvariantCulture));
+            int.Parse(Get("--posters") ?? "4", CultureInfo.InvariantCulture),
+            Get("--hnsw") is { } h ? (int.Parse(h.Split(',')[0], CultureInfo.InvariantCulture), int.Parse(h.Split(',')[1], CultureInfo.InvariantCulture)) : null,
+            int.Parse(Get("--recall") ?? "100", CultureInfo.InvariantCulture));
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FaceAspire.Core.Contracts;
+using FaceAspire.Core.Data;
 using FaceAspire.Core.Identity;
 using FaceAspire.Testing;
 using Microsoft.Extensions.Options;
@@ -18,13 +19,27 @@ internal static class MatchBench
 {
     private const int FacesPerIdentity = 20;
 
-    public static async Task RunAsync(int faceCount, int queries, bool uniform = false, bool keep = false)
+    /// <param name="hnsw">Index parameters (m, ef_construction) to build instead of the schema's, to compare insert
+    /// cost and recall; null keeps the migration's index.</param>
+    /// <param name="recallQueries">Queries whose HNSW top-10 is compared with the exact top-10 (sequential scan).</param>
+    public static async Task RunAsync(int faceCount, int queries, bool uniform = false, bool keep = false,
+        (int M, int EfConstruction)? hnsw = null, int recallQueries = 100)
     {
         int identities = Math.Max(1, faceCount / FacesPerIdentity);
         var db = new PostgresDatabaseFixture();
         await db.InitializeAsync();
         try
         {
+            var (m, efConstruction) = hnsw ?? (FaceSchema.HnswM, FaceSchema.HnswEfConstruction);
+            if (hnsw is not null)
+            {
+                await using var rebuild = db.OwnerDataSource.CreateCommand($"""
+                    DROP INDEX ix_faces_embedding_hnsw;
+                    CREATE INDEX ix_faces_embedding_hnsw ON faces USING hnsw (embedding vector_cosine_ops)
+                      WITH (m = {m}, ef_construction = {efConstruction})
+                    """);
+                await rebuild.ExecuteNonQueryAsync();
+            }
             var store = new FaceStore(Options.Create(new IdentityOptions()));
             var frameId = (await new FaceAspire.Core.Data.FrameIngest(db.AppDataSource)
                 .AcceptAsync(Guid.NewGuid().ToByteArray(), "image/jpeg", "bench", DateTimeOffset.UtcNow, null)).FrameId;
@@ -44,7 +59,8 @@ internal static class MatchBench
                     await tx.CommitAsync();
                 }
             }));
-            Console.WriteLine($"identity match: {faceCount} faces inserted through FaceStore in {sw.Elapsed.TotalSeconds:F0} s");
+            Console.WriteLine($"identity match: {faceCount} faces inserted through FaceStore (HNSW m {m}, ef_construction " +
+                $"{efConstruction}) in {sw.Elapsed.TotalSeconds:F0} s = {2 * sw.Elapsed.TotalMilliseconds / faceCount:F2} ms per face per loader");
             await using (var analyze = db.OwnerDataSource.CreateCommand("ANALYZE faces"))
                 await analyze.ExecuteNonQueryAsync();
 
@@ -66,6 +82,7 @@ internal static class MatchBench
             Array.Sort(times);
             Console.WriteLine($"identity match at {faceCount} faces ({(uniform ? "uniform random vectors" : $"{identities} identities")}, top-10, ef_search 64, {queries} queries): " +
                 $"p50 {times[queries / 2]:F2} ms, p95 {times[(int)(queries * 0.95)]:F2} ms, max {times[^1]:F2} ms");
+            await Recall.MeasureAsync(store, conn, Enumerable.Range(0, recallQueries).Select(_ => Query(rng)).ToList());
         }
         finally
         {

@@ -8,7 +8,7 @@ using FaceAspire.Vision.Evaluation;
 using FaceAspire.Worker.IntegrationTests.Support;
 using FaceAspire.Worker.Bench;
 
-// Usage: Worker.Bench [--frames N] [--warmup N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match] [--random] [--keep] [--e2e 1x2,1x3,2x1,2x2 (worker processes x concurrency)] [--ingest http|direct] [--posters 4]
+// Usage: Worker.Bench [--frames N] [--warmup N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match] [--random] [--keep] [--e2e 1x2,1x3,2x1,2x2 (worker processes x concurrency)] [--ingest http|direct] [--posters 4] [--hnsw M,EF_CONSTRUCTION (instead of the schema's)] [--recall Q (queries checked against exact search)]
 var options = BenchArgs.Parse(args);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"{Environment.ProcessorCount} cores; infra instance {Environment.GetEnvironmentVariable("FACEASPIRE_INFRA_INSTANCE") ?? "test"}");
@@ -30,6 +30,6 @@ if (!options.SkipEndToEnd)
 if (!options.SkipMatch)
 {
     foreach (var n in options.Faces)
-        await MatchBench.RunAsync(n, options.Queries, options.UniformVectors, options.KeepDatabase);
+        await MatchBench.RunAsync(n, options.Queries, options.UniformVectors, options.KeepDatabase, options.Hnsw, options.RecallQueries);
 }
 return 0;

@@ -1,0 +1,56 @@
+using FaceAspire.Core.Identity;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FaceAspire.Worker.Bench;
+
+/// <summary>
+/// Recall of the matcher's approximate search: for each query, <see cref="FaceStore.NearestAsync"/>'s top-10 (HNSW)
+/// against the exact top-10 by cosine distance (the same ORDER BY with index scans disabled, i.e. a sequential scan
+/// and sort). Prints recall@10 (mean share of the exact ten that HNSW returned) and top-1 agreement (HNSW's nearest
+/// is the exact nearest), the two figures that decide whether index parameters can be lowered.
+/// </summary>
+internal static class Recall
+{
+    public static async Task MeasureAsync(FaceStore store, NpgsqlConnection connection, IReadOnlyList<float[]> queries)
+    {
+        if (queries.Count == 0) return;
+        double found = 0;
+        var sameNearest = 0;
+        foreach (var q in queries)
+        {
+            var approximate = await store.NearestAsync(q, 10, connection, null);
+            var exact = await ExactAsync(q, 10, connection);
+            found += approximate.Count(n => exact.Contains(n.FaceId)) / (double)exact.Count;
+            if (approximate.Count > 0 && approximate[0].FaceId == exact[0]) sameNearest++;
+        }
+        Console.WriteLine($"  recall@10 {found / queries.Count:P1}, top-1 agreement {(double)sameNearest / queries.Count:P1} " +
+                          $"({queries.Count} queries, exact = sequential scan)");
+    }
+
+    private static async Task<List<Guid>> ExactAsync(float[] q, int k, NpgsqlConnection connection)
+    {
+        await using var tx = await connection.BeginTransactionAsync();
+        await using var batch = new NpgsqlBatch(connection, tx)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SET LOCAL enable_indexscan = off"),
+                new NpgsqlBatchCommand("SELECT id FROM faces ORDER BY embedding <=> @q::vector LIMIT @k")
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<float[]>("q", NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = q },
+                        new NpgsqlParameter<int>("k", k),
+                    },
+                },
+            },
+        };
+        var ids = new List<Guid>(k);
+        await using (var reader = await batch.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                ids.Add(reader.GetGuid(0));
+        await tx.CommitAsync();
+        return ids;
+    }
+}
