@@ -23,7 +23,7 @@ public sealed class AdminOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
-    /// RabbitMQ management API base URL (<c>infra/rabbitmq.sh url mgmt</c>), e.g. <c>http://127.0.0.1:55772/</c>;
+    /// RabbitMQ management API base URL (<c>infra/rabbitmq.sh url mgmt</c>), e.g. <c>http://127.0.0.1:26772/</c>;
     /// credentials are taken from <c>ConnectionStrings:messaging</c>. Null = queue figures are not shown.
     /// </summary>
     [Url]

@@ -40,13 +40,26 @@ case "$INSTANCE" in
   *) PORT_OFFSET=$(( 10 + $(printf '%s' "$INSTANCE" | cksum | cut -d' ' -f1) % 80 )) ;;
 esac
 
-PG_PORT="${FACEASPIRE_PG_PORT:-$((55432 + PORT_OFFSET))}"
-AMQP_PORT="${FACEASPIRE_AMQP_PORT:-$((55672 + PORT_OFFSET))}"
-RABBIT_MGMT_PORT="${FACEASPIRE_RABBIT_MGMT_PORT:-$((55772 + PORT_OFFSET))}"
-# Erlang distribution: the node listens on DIST_PORT; the CLI tools take ports from DIST_PORT+10000 upwards
-# (rabbitmq-env default), so DIST_PORT must stay below 55525.
-RABBIT_DIST_PORT="${FACEASPIRE_RABBIT_DIST_PORT:-$((54672 + PORT_OFFSET))}"
-EPMD_PORT="${FACEASPIRE_EPMD_PORT:-$((54369 + PORT_OFFSET))}"
+# Every port sits below 32768, outside Linux's default ephemeral range (32768-60999): a port inside it can be
+# held, at any moment, by the local end of some outgoing connection, and the server's bind then fails. Seen here:
+# RabbitMQ's listener on 55748 died with eaddrinuse although nothing listened there.
+PG_PORT="${FACEASPIRE_PG_PORT:-$((26432 + PORT_OFFSET))}"
+AMQP_PORT="${FACEASPIRE_AMQP_PORT:-$((26672 + PORT_OFFSET))}"
+RABBIT_MGMT_PORT="${FACEASPIRE_RABBIT_MGMT_PORT:-$((26772 + PORT_OFFSET))}"
+# Erlang distribution: the node listens on DIST_PORT (not RabbitMQ's default AMQP+20000 = 25672, which a system
+# broker would use); the CLI tools' range is set in rabbitmq.sh.
+RABBIT_DIST_PORT="${FACEASPIRE_RABBIT_DIST_PORT:-$((24672 + PORT_OFFSET))}"
+EPMD_PORT="${FACEASPIRE_EPMD_PORT:-$((24369 + PORT_OFFSET))}"
+
+# Warns when a port (e.g. one set through FACEASPIRE_*_PORT) lies in this machine's ephemeral range.
+warn_ephemeral() {
+  local lo hi p
+  read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || return 0
+  for p in "$@"; do
+    ((p >= lo && p <= hi)) && log "warning: port $p is in the ephemeral range $lo-$hi; an outgoing connection may hold it"
+  done
+  return 0
+}
 
 PG_DB=facedb
 PG_OWNER=faceaspire_owner

@@ -5,7 +5,7 @@
 #   postgres.sh status           exit 0 when running and accepting connections, 3 when stopped
 #   postgres.sh psql [owner|app] [psql args...]   superuser over the private socket, or a role over TCP
 #   postgres.sh url [owner|app]  Npgsql connection string (default: app)
-# Env: FACEASPIRE_INFRA_INSTANCE (dev), FACEASPIRE_PG_PORT (dev 55432, test 55433),
+# Env: FACEASPIRE_INFRA_INSTANCE (dev), FACEASPIRE_PG_PORT (dev 26432, test 26433),
 #      FACEASPIRE_PG_FAST=1|0 (default 1 for the test instance only): fsync/synchronous_commit/full_page_writes off.
 #      FACEASPIRE_PG_SHARED_BUFFERS (1GB): size it to hold the HNSW index, about 2.6 KB per stored face.
 # As root the server runs as the `postgres` user (pg_ctl refuses root); otherwise as the invoking user.
@@ -116,6 +116,7 @@ start() {
     log "PostgreSQL already running on 127.0.0.1:$PG_PORT"
   else
     port_open "$PG_PORT" && die "port $PG_PORT is taken by another process (set FACEASPIRE_PG_PORT)"
+    warn_ephemeral "$PG_PORT"
     # shared_buffers is set on every start (not in postgresql.conf) so existing instances pick up a change. The
     # HNSW index must stay in it: at 100k faces the index is 260 MB (about 2.6 KB per face), and with the old
     # 64 MB each match read ~1,400 pages through the OS cache: p50 6.4 ms vs 2.1 ms all-hit (measured, bench).

@@ -5,9 +5,9 @@
 #   rabbitmq.sh status         exit 0 when the node runs and its AMQP port answers, 3 otherwise
 #   rabbitmq.sh url [amqp|mgmt] amqp://user:pass@127.0.0.1:port/  or the management UI address
 #   rabbitmq.sh ctl ARGS...    rabbitmqctl against this node (e.g. `ctl list_queues`)
-# Env: FACEASPIRE_INFRA_INSTANCE (dev), FACEASPIRE_AMQP_PORT (dev 55672, test 55673),
-#      FACEASPIRE_RABBIT_MGMT_PORT (55772/55773), FACEASPIRE_EPMD_PORT (54369/54370),
-#      FACEASPIRE_RABBIT_DIST_PORT (54672/54673).
+# Env: FACEASPIRE_INFRA_INSTANCE (dev), FACEASPIRE_AMQP_PORT (dev 26672, test 26673),
+#      FACEASPIRE_RABBIT_MGMT_PORT (26772/26773), FACEASPIRE_EPMD_PORT (24369/24370),
+#      FACEASPIRE_RABBIT_DIST_PORT (24672/24673).
 # Runs as the invoking user with HOME pointed into the instance, so the Erlang cookie is ours, not
 # /var/lib/rabbitmq's. The Debian wrappers in /usr/sbin (which switch to the rabbitmq user) are not used.
 # shellcheck source=infra/lib.sh
@@ -31,8 +31,9 @@ export RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins"
 export RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia"
 export RABBITMQ_LOG_BASE="$RMQ_DIR/log"
 export RABBITMQ_PID_FILE="$PID_FILE"
-# CLI tools take a distribution port from this range; a range per instance keeps parallel CLIs apart.
-export RABBITMQ_CTL_DIST_PORT_MIN=$((35672 + PORT_OFFSET * 11))
+# CLI tools take a distribution port from this range; a range per instance keeps parallel CLIs apart (22000-22989,
+# below the ephemeral range like every other port here).
+export RABBITMQ_CTL_DIST_PORT_MIN=$((22000 + PORT_OFFSET * 11))
 export RABBITMQ_CTL_DIST_PORT_MAX=$((RABBITMQ_CTL_DIST_PORT_MIN + 10))
 # We start epmd ourselves with the port on its command line (so that it can be told apart from another
 # instance's epmd); nothing may start a second, anonymous one. The distribution listener would bind
@@ -104,13 +105,21 @@ start() {
   ensure_secrets
   [[ -x "$RMQ_BIN/rabbitmq-server" ]] || die "RabbitMQ is not installed: run infra/install.sh"
   if node_alive; then
-    log "RabbitMQ $NODE already running on 127.0.0.1:$AMQP_PORT"
-    return 0
+    # A live node process is not yet a broker: it may be booting, or its rabbit application may have failed (a
+    # listener that could not bind) while the VM lives on. Only one that answers on the AMQP port is reused.
+    ctl wait "$PID_FILE" --timeout 60 >/dev/null 2>&1 || true
+    if port_open "$AMQP_PORT"; then
+      log "RabbitMQ $NODE already running on 127.0.0.1:$AMQP_PORT"
+      return 0
+    fi
+    log "node process $(node_pid) is alive but 127.0.0.1:$AMQP_PORT does not answer: stopping it to start afresh"
+    stop
   fi
   local p
   for p in "$AMQP_PORT" "$RABBIT_MGMT_PORT" "$RABBIT_DIST_PORT"; do
     port_open "$p" && die "port $p is taken by another process (see the FACEASPIRE_*_PORT variables)"
   done
+  warn_ephemeral "$AMQP_PORT" "$RABBIT_MGMT_PORT" "$RABBIT_DIST_PORT" "$EPMD_PORT"
   write_config
   if [[ -z "$(epmd_pids)" ]]; then
     for p in $(stray_epmd_pids); do
@@ -127,11 +136,17 @@ start() {
   (cd "$RMQ_DIR" && exec setsid "$RMQ_BIN/rabbitmq-server") >"$RABBITMQ_LOG_BASE/startup.log" 2>&1 </dev/null &
   # `wait` blocks until the pid file appears and the rabbit application has booted (one CLI call, ~1 s of VM
   # start-up, instead of polling `ping`).
+  # A failed start stops what it launched: a VM left alive without its rabbit application would pass for a running
+  # node to the next start (the CI failure this replaced: "already running", then connections refused).
   if ! ctl wait "$PID_FILE" --timeout 60 >/dev/null; then
     tail -n 30 "$RABBITMQ_LOG_BASE/startup.log" >&2 || true
+    (stop) >/dev/null 2>&1 || true
     die "RabbitMQ did not start (logs: $RABBITMQ_LOG_BASE)"
   fi
-  port_open "$AMQP_PORT" || die "node booted but 127.0.0.1:$AMQP_PORT does not answer"
+  if ! port_open "$AMQP_PORT"; then
+    (stop) >/dev/null 2>&1 || true
+    die "node booted but 127.0.0.1:$AMQP_PORT does not answer"
+  fi
   log "RabbitMQ $NODE ready on 127.0.0.1:$AMQP_PORT (management :$RABBIT_MGMT_PORT) in $(elapsed "$t0") s"
 }
 

@@ -112,13 +112,21 @@ internal sealed class AppHostProcess : IAsyncDisposable
     /// <summary>Command-line patterns of <paramref name="instance"/>'s PostgreSQL, RabbitMQ node and epmd, in that order.</summary>
     public static string[] InfraProcessPatterns(string instance)
     {
-        var info = new ProcessStartInfo("bash", ["-c", "source infra/lib.sh && echo \"$PGDATA\" && echo \"$RMQ_HOME_DIR\" && echo \"$EPMD_PORT\""])
+        var v = InfraVariables(instance, "PGDATA", "RMQ_HOME_DIR", "EPMD_PORT");
+        return [$"-D {v[0]}", $"-home {v[1]} ", $"epmd -daemon -port {v[2]} "];
+    }
+
+    /// <summary>Values of infra/lib.sh variables (e.g. AMQP_PORT) for <paramref name="instance"/>, in order.</summary>
+    public static string[] InfraVariables(string instance, params string[] names)
+    {
+        var echo = string.Join(" && ", names.Select(n => $"echo \"${n}\""));
+        var info = new ProcessStartInfo("bash", ["-c", $"source infra/lib.sh && {echo}"])
         { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true };
         info.Environment["FACEASPIRE_INFRA_INSTANCE"] = instance;
         using var p = Process.Start(info)!;
         var lines = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         p.WaitForExit();
-        return [$"-D {lines[0]}", $"-home {lines[1]} ", $"epmd -daemon -port {lines[2]} "];
+        return lines;
     }
 
     public static string Pgrep(string pattern)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Diagnostics;
 using FaceAspire.Testing;
 
 namespace FaceAspire.AppHost.Tests;
@@ -41,6 +43,43 @@ public sealed class InfraLifecycleTests
             Assert.True(down.ExitCode == 0, down.Stderr);
         }
         Assert.Equal("", AppHostProcess.Pgrep(NodePattern()));
+    }
+
+    [Fact]
+    public async Task AStartWhoseListenerCannotBindFailsAndLeavesNoNodeForTheNextStart()
+    {
+        var root = AppHostProcess.RepositoryRoot;
+        var amqp = int.Parse(AppHostProcess.InfraVariables(Instance, "AMQP_PORT")[0], CultureInfo.InvariantCulture);
+        try
+        {
+            // An outgoing connection whose local end has the broker's port, as when the kernel picks it as an
+            // ephemeral port: the connect probe sees nothing listening, and RabbitMQ's listener fails (eaddrinuse).
+            // python3 (which infra/test.sh needs anyway) holds it: a .NET socket bound the same way did not block
+            // RabbitMQ's bind here, while a plain BSD client socket, like the one in the failure, does.
+            const string hold = "import socket,sys,time\n" +
+                                "l=socket.socket(); l.bind(('127.0.0.1',0)); l.listen()\n" +
+                                "s=socket.socket(); s.bind(('127.0.0.1',int(sys.argv[1]))); s.connect(l.getsockname())\n" +
+                                "print('held', flush=True); time.sleep(300)";
+            using (var holder = Process.Start(new ProcessStartInfo("python3", ["-c", hold, amqp.ToString(CultureInfo.InvariantCulture)])
+                   { RedirectStandardOutput = true })!)
+            {
+                Assert.Equal("held", await holder.StandardOutput.ReadLineAsync());
+                var failed = await ScriptRunner.TryRunAsync(root, Instance, "infra/rabbitmq.sh", "start");
+                holder.Kill();
+                Assert.NotEqual(0, failed.ExitCode);
+                // Before, the Erlang VM outlived its failed rabbit application, and the next start took it for a
+                // running broker ("already running") whose port refused every connection.
+                Assert.Equal("", AppHostProcess.Pgrep(NodePattern()));
+            }
+            var started = await ScriptRunner.TryRunAsync(root, Instance, "infra/rabbitmq.sh", "start");
+            Assert.True(started.ExitCode == 0, started.Stderr);
+            Assert.DoesNotContain("already running", started.Stderr);
+        }
+        finally
+        {
+            var down = await ScriptRunner.TryRunAsync(root, Instance, "infra/down.sh");
+            Assert.True(down.ExitCode == 0, down.Stderr);
+        }
     }
 
     private static string NodePattern() => AppHostProcess.InfraProcessPatterns(Instance)[1];

@@ -23,7 +23,7 @@ public sealed class RabbitMqVirtualHost
     /// <summary>The vhost's name.</summary>
     public string Name { get; }
 
-    /// <summary>AMQP URL of the instance's user on this vhost, e.g. <c>amqp://user:pass@127.0.0.1:55673/v_x</c>.</summary>
+    /// <summary>AMQP URL of the instance's user on this vhost, e.g. <c>amqp://user:pass@127.0.0.1:26673/v_x</c>.</summary>
     public string Url { get; }
 
     /// <summary>Adds vhost <paramref name="name"/> on <paramref name="instance"/>'s (running) broker, with full

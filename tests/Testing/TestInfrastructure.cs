@@ -4,7 +4,7 @@ namespace FaceAspire.Testing;
 /// The PostgreSQL+pgvector and RabbitMQ instance the integration tests use, one per test process, started through
 /// the repository's <c>infra/</c> scripts. Get it with <see cref="GetAsync"/>.
 /// <para>
-/// Instance: <c>FACEASPIRE_INFRA_INSTANCE</c>, default <c>test</c> (PostgreSQL 127.0.0.1:55433, AMQP 55673).
+/// Instance: <c>FACEASPIRE_INFRA_INSTANCE</c>, default <c>test</c> (PostgreSQL 127.0.0.1:26433, AMQP 26673).
 /// If the instance is not running, <c>infra/up.sh</c> starts it and it is stopped again with
 /// <c>infra/down.sh</c> when the test process exits — unless <c>FACEASPIRE_INFRA_STARTED=1</c> (set by
 /// <c>infra/test.sh</c>, which owns the instance's life) or the instance was already running (a developer keeping
@@ -59,7 +59,7 @@ public sealed class TestInfrastructure
         }
     }
 
-    /// <summary>The AMQP URL (<c>infra/rabbitmq.sh url</c>), e.g. <c>amqp://user:pass@127.0.0.1:55673/</c>.</summary>
+    /// <summary>The AMQP URL (<c>infra/rabbitmq.sh url</c>), e.g. <c>amqp://user:pass@127.0.0.1:26673/</c>.</summary>
     public async Task<string> GetRabbitMqUrlAsync() =>
         _rabbitMqUrl ??= await ScriptRunner.RunAsync(RepoRoot, Instance, "infra/rabbitmq.sh", "url");
 
