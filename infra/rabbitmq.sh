@@ -153,20 +153,15 @@ start() {
 stop() {
   local t0 pid
   t0=$(now_ms)
-  if node_alive; then
-    pid=$(node_pid)
-    # `stop PIDFILE` returns only after the OS process has exited.
-    if ! ctl stop "$PID_FILE" >/dev/null 2>&1; then
-      log "rabbitmqctl stop failed; terminating pid $pid"
-      kill "$pid" 2>/dev/null || true
-      timeout 20 tail --pid="$pid" -f /dev/null || kill -9 "$pid" 2>/dev/null || true
-    fi
+  # `stop PIDFILE` returns only after the OS process has exited.
+  if node_alive && ! ctl stop "$PID_FILE" >/dev/null 2>&1; then
+    log "rabbitmqctl stop failed; terminating the node"
   fi
   rm -f "$PID_FILE"
-  # A node the pid file does not name (two starts raced, or a start was killed before writing it) is still ours:
-  # its command line carries this instance's HOME.
+  # Any node of this instance still running: one rabbitmqctl could not stop, or one the pid file does not name
+  # (two starts raced, or a start was killed before writing it). Its command line carries this instance's HOME.
   for pid in $(pgrep -f -- "-home $HOME " || true); do
-    log "terminating node process $pid, which the pid file did not name"
+    log "terminating node process $pid"
     kill "$pid" 2>/dev/null || true
     timeout 20 tail --pid="$pid" -f /dev/null || kill -9 "$pid" 2>/dev/null || true
   done
