@@ -4,7 +4,7 @@ namespace FaceAspire.Worker.Bench;
 
 /// <summary>Command-line options of the bench.</summary>
 internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Faces, int Queries, bool SkipEndToEnd, bool SkipMatch, bool UniformVectors, bool KeepDatabase,
-    (int Workers, int Concurrency)[] Configurations, IngestPath Ingest, int Posters, (int M, int EfConstruction)? Hnsw, int RecallQueries)
+    (int Workers, int Concurrency)[] Configurations, IngestPath Ingest, int Posters, (int M, int EfConstruction)? Hnsw, int RecallQueries, bool Pin)
 {
     public static BenchArgs Parse(string[] args)
     {
@@ -24,6 +24,7 @@ internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Face
             Enum.Parse<IngestPath>(Get("--ingest") ?? "http", ignoreCase: true),
             int.Parse(Get("--posters") ?? "4", CultureInfo.InvariantCulture),
             Get("--hnsw") is { } h ? (int.Parse(h.Split(',')[0], CultureInfo.InvariantCulture), int.Parse(h.Split(',')[1], CultureInfo.InvariantCulture)) : null,
-            int.Parse(Get("--recall") ?? "100", CultureInfo.InvariantCulture));
+            int.Parse(Get("--recall") ?? "100", CultureInfo.InvariantCulture),
+            args.Contains("--pin"));
     }
 }

@@ -18,9 +18,11 @@ internal static class EndToEnd
     /// <summary>
     /// Frames/s over <paramref name="frames"/> minus the first <paramref name="warmupFrames"/>, on a fresh database
     /// and vhost, posted by <paramref name="posters"/> concurrent clients. The warm-up matters: first ONNX runs,
-    /// connection pools and JIT, which a long-running worker does not pay.
+    /// connection pools and JIT, which a long-running worker does not pay. With <paramref name="pin"/>, the workers
+    /// run on one core and everything else on the other (<see cref="CorePinning"/>), from the warm-up on.
     /// </summary>
-    public static async Task<double> RunAsync(List<byte[]> frames, int warmupFrames, int workers, int concurrency, IngestPath path, int posters)
+    public static async Task<double> RunAsync(List<byte[]> frames, int warmupFrames, int workers, int concurrency, IngestPath path, int posters,
+        bool pin = false)
     {
         var fx = path == IngestPath.Http ? new ApiSystem() : new PipelineFixture();
         await fx.InitializeAsync();
@@ -31,11 +33,13 @@ internal static class EndToEnd
             Func<byte[], Task<Guid>> post = fx is ApiSystem system
                 ? image => PostAsync(system.Client, image)
                 : image => fx.IngestAndSendAsync(image, "bench");
+            var apiPid = (fx as ApiSystem)?.Api.Pid;
+            if (pin)
+                CorePinning.Apply(fx.Workers.Select(w => w.Pid), apiPid);
 
             var warm = await PostAllAsync(frames.Take(warmupFrames).ToList(), post, posters);
             await fx.WaitSettledAsync(warm, TimeSpan.FromMinutes(2));
 
-            var apiPid = (fx as ApiSystem)?.Api.Pid;
             var cpu = CpuAccounting.Start([.. fx.Workers.Select(w => w.Pid)], apiPid);
             var sw = Stopwatch.StartNew();
             var ids = await PostAllAsync(frames.Skip(warmupFrames).ToList(), post, posters);
@@ -57,6 +61,8 @@ internal static class EndToEnd
         }
         finally
         {
+            if (pin)
+                CorePinning.Release();
             await ((Xunit.IAsyncLifetime)fx).DisposeAsync();
         }
     }

@@ -8,25 +8,28 @@ namespace FaceAspire.Worker.Bench;
 /// <summary>The vision-only reference: <c>dotnet run --project Cli -c Release -- bench --seconds S</c>, parsed.</summary>
 internal static partial class VisionBench
 {
-    /// <summary>Frames/s of the single-face 640×480 set with 2 threads.</summary>
+    /// <summary>Frames/s of the single-face 640×480 set with 2 threads, or, with <paramref name="pinned"/>, with
+    /// 1 thread on <see cref="CorePinning.WorkerCore"/> alone (<c>taskset -c</c>).</summary>
     /// <exception cref="InvalidOperationException">The Cli failed or printed no such line.</exception>
-    public static double Run(int seconds)
+    public static double Run(int seconds, bool pinned = false)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = RepositoryRoot.Find() };
-        foreach (var a in new[] { "run", "--project", "Cli", "-c", "Release", "--", "bench", "--seconds", seconds.ToString(CultureInfo.InvariantCulture) })
+        var psi = new ProcessStartInfo(pinned ? "taskset" : "dotnet") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = RepositoryRoot.Find() };
+        var command = new[] { "run", "--project", "Cli", "-c", "Release", "--", "bench", "--seconds", seconds.ToString(CultureInfo.InvariantCulture) };
+        foreach (var a in pinned ? ["-c", CorePinning.WorkerCore.ToString(CultureInfo.InvariantCulture), "dotnet", .. command] : command)
             psi.ArgumentList.Add(a);
+        var threads = pinned ? "1 thread(s)" : "2 thread(s)";
         using var process = Process.Start(psi)!;
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         foreach (var line in output.Split('\n'))
         {
-            if (line.StartsWith("single-face", StringComparison.Ordinal) && line.Contains("2 thread(s)", StringComparison.Ordinal))
+            if (line.StartsWith("single-face", StringComparison.Ordinal) && line.Contains(threads, StringComparison.Ordinal))
             {
                 Console.WriteLine("  " + line.Trim());
                 return double.Parse(FramesPerSecond().Match(line).Groups[1].Value, CultureInfo.InvariantCulture);
             }
         }
-        throw new InvalidOperationException($"Cli bench exited {process.ExitCode} without a 2-thread single-face line:\n{output}");
+        throw new InvalidOperationException($"Cli bench exited {process.ExitCode} without a single-face line for {threads}:\n{output}");
     }
 
     [GeneratedRegex(@": ([0-9.]+) frames/s")]

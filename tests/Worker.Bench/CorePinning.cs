@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace FaceAspire.Worker.Bench;
+
+/// <summary>
+/// <c>--pin</c>: the deployment the "horizontally scaled workers" describes, on one machine: the worker
+/// processes get CPU 0 to themselves, and PostgreSQL, RabbitMQ (beam.smp, epmd), the Api and this bench (the HTTP
+/// client) share CPU 1. The vision-only reference is then the Cli bench pinned to CPU 0 with 1 thread, so the ratio
+/// compares the same one core with and without the pipeline around it. Affinity is set with util-linux
+/// <c>taskset -a -p</c> (every thread of the process); threads and PostgreSQL backends started later inherit it
+/// from their creator (the postmaster is pinned too).
+/// </summary>
+internal static class CorePinning
+{
+    /// <summary>The core the workers (and the pinned vision-only run) get.</summary>
+    public const int WorkerCore = 0;
+
+    /// <summary>The core everything else shares.</summary>
+    public const int InfraCore = 1;
+
+    /// <summary>Pins <paramref name="workerPids"/> to <see cref="WorkerCore"/>, and every postgres, beam.smp, epmd
+    /// process, <paramref name="apiPid"/> and this process to <see cref="InfraCore"/>.</summary>
+    /// <exception cref="InvalidOperationException">taskset failed (e.g. the machine has one core).</exception>
+    public static void Apply(IEnumerable<int> workerPids, int? apiPid)
+    {
+        foreach (var pid in workerPids)
+            Pin(pid, WorkerCore);
+        foreach (var pid in apiPid is { } api ? InfraPids().Append(api) : InfraPids())
+            Pin(pid, InfraCore);
+    }
+
+    /// <summary>Gives the servers and this process every core again, so the next configuration starts unpinned.</summary>
+    public static void Release()
+    {
+        foreach (var pid in InfraPids())
+            Pin(pid, -1);
+    }
+
+    private static IEnumerable<int> InfraPids() => Directory.EnumerateDirectories("/proc")
+        .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+        .Where(pid => pid > 0 && Comm(pid) is "postgres" or "beam.smp" or "epmd" or "erl_child_setup" or "inet_gethost")
+        .Append(Environment.ProcessId)
+        .ToList();
+
+    private static void Pin(int pid, int core)
+    {
+        var cpus = core < 0 ? $"0-{Environment.ProcessorCount - 1}" : core.ToString(CultureInfo.InvariantCulture);
+        var psi = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-a", "-p", "-c", cpus, pid.ToString(CultureInfo.InvariantCulture) })
+            psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0 && Comm(pid) is not null) // a process that exited meanwhile is not an error
+            throw new InvalidOperationException($"taskset -a -p -c {cpus} {pid} exited {process.ExitCode}: {error}");
+    }
+
+    private static string? Comm(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); }
+        catch (IOException) { return null; }
+    }
+}
