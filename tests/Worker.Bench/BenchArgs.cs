@@ -4,7 +4,7 @@ namespace FaceAspire.Worker.Bench;
 
 /// <summary>Command-line options of the bench.</summary>
 internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Faces, int Queries, bool SkipEndToEnd, bool SkipMatch, bool UniformVectors, bool KeepDatabase,
-    (int Workers, int Concurrency)[] Configurations, IngestPath Ingest, int Posters, (int M, int EfConstruction)? Hnsw, int RecallQueries, bool Pin)
+    (int Workers, int Concurrency)[] Configurations, IngestPath Ingest, int Posters, (int M, int EfConstruction)? Hnsw, int RecallQueries, bool Pin, int[]? EfSearch, int Rounds)
 {
     public static BenchArgs Parse(string[] args)
     {
@@ -25,6 +25,8 @@ internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Face
             int.Parse(Get("--posters") ?? "4", CultureInfo.InvariantCulture),
             Get("--hnsw") is { } h ? (int.Parse(h.Split(',')[0], CultureInfo.InvariantCulture), int.Parse(h.Split(',')[1], CultureInfo.InvariantCulture)) : null,
             int.Parse(Get("--recall") ?? "100", CultureInfo.InvariantCulture),
-            args.Contains("--pin"));
+            args.Contains("--pin"),
+            Get("--ef-search")?.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+            int.Parse(Get("--rounds") ?? "1", CultureInfo.InvariantCulture));
     }
 }

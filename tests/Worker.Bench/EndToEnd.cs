@@ -16,6 +16,33 @@ namespace FaceAspire.Worker.Bench;
 internal static class EndToEnd
 {
     /// <summary>
+    /// <paramref name="options"/>.Rounds rounds of: the vision-only reference, then every end-to-end configuration,
+    /// each ratio taken against the vision-only figure of its own round (this VM's speed drifts by ±10 % over
+    /// minutes); with more than one round, the median frames/s and ratio per configuration.
+    /// </summary>
+    public static async Task RunRoundsAsync(List<byte[]> frames, BenchArgs options)
+    {
+        var ratios = options.Configurations.ToDictionary(c => c, _ => new List<(double Fps, double Ratio)>());
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var vision = VisionBench.Run(options.Seconds, options.Pin);
+            Console.WriteLine($"round {round}: vision-only (Cli bench, single-face 640x480, " +
+                $"{(options.Pin ? $"1 thread on core {CorePinning.WorkerCore} alone" : "2 threads")}): {vision:F1} frames/s");
+            foreach (var (workers, concurrency) in options.Configurations)
+            {
+                var fps = await RunAsync(frames, options.Warmup, workers, concurrency, options.Ingest, options.Posters, options.Pin);
+                ratios[(workers, concurrency)].Add((fps, fps / vision));
+                Console.WriteLine($"end-to-end, {workers} worker process(es) x concurrency {concurrency}: {fps:F1} frames/s = {100 * fps / vision:F0} % of vision-only");
+            }
+        }
+        if (options.Rounds < 2) return;
+        static double Median(IEnumerable<double> xs) { var a = xs.Order().ToArray(); return a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2; }
+        foreach (var ((workers, concurrency), runs) in ratios)
+            Console.WriteLine($"median of {runs.Count} rounds, {workers} x {concurrency}: {Median(runs.Select(r => r.Fps)):F1} frames/s = " +
+                $"{100 * Median(runs.Select(r => r.Ratio)):F0} % of vision-only (rounds: {string.Join(", ", runs.Select(r => $"{100 * r.Ratio:F0} %"))})");
+    }
+
+    /// <summary>
     /// Frames/s over <paramref name="frames"/> minus the first <paramref name="warmupFrames"/>, on a fresh database
     /// and vhost, posted by <paramref name="posters"/> concurrent clients. The warm-up matters: first ONNX runs,
     /// connection pools and JIT, which a long-running worker does not pay. With <paramref name="pin"/>, the workers

@@ -23,8 +23,10 @@ internal static class MatchBench
     /// <param name="hnsw">Index parameters (m, ef_construction) to build instead of the schema's, to compare insert
     /// cost and recall; null keeps the migration's index.</param>
     /// <param name="recallQueries">Queries whose HNSW top-10 is compared with the exact top-10 (sequential scan).</param>
+    /// <param name="efSearch">The <c>hnsw.ef_search</c> values to time (<see cref="IdentityOptions.EfSearch"/>), each
+    /// on the same stored faces and the same queries, so their latency and recall compare within one graph.</param>
     public static async Task RunAsync(int faceCount, int queries, bool uniform = false, bool keep = false,
-        (int M, int EfConstruction)? hnsw = null, int recallQueries = 100)
+        (int M, int EfConstruction)? hnsw = null, int recallQueries = 100, IReadOnlyList<int>? efSearch = null)
     {
         int identities = Math.Max(1, faceCount / FacesPerIdentity);
         var db = new PostgresDatabaseFixture();
@@ -42,6 +44,7 @@ internal static class MatchBench
                 await rebuild.ExecuteNonQueryAsync();
             }
             var store = new FaceStore(Options.Create(new IdentityOptions()));
+            var personOf = new System.Collections.Concurrent.ConcurrentDictionary<Guid, Guid>();
             var frameId = (await new FaceAspire.Core.Data.FrameIngest(db.AppDataSource)
                 .AcceptAsync(Guid.NewGuid().ToByteArray(), "image/jpeg", "bench", DateTimeOffset.UtcNow, null)).FrameId;
             var origin = new FaceOrigin(frameId, DateTimeOffset.UtcNow, "bench", "random@bench");
@@ -55,8 +58,13 @@ internal static class MatchBench
                 {
                     await using var tx = await connection.BeginTransactionAsync();
                     for (var j = 0; j < 1000 && done < faceCount; j++, done += Loaders)
-                        await store.InsertFaceAsync(Guid.CreateVersion7(), null, false,
-                            Observation(uniform ? UnitVector(random) : FaceOf(done / FacesPerIdentity % identities, random)), origin, connection, tx);
+                    {
+                        var identity = done / FacesPerIdentity % identities;
+                        var faceId = Guid.CreateVersion7();
+                        personOf[faceId] = IdentityId(uniform ? done : identity);
+                        await store.InsertFaceAsync(faceId, null, false,
+                            Observation(uniform ? UnitVector(random) : FaceOf(identity, random)), origin, connection, tx);
+                    }
                     await tx.CommitAsync();
                 }
             }));
@@ -65,25 +73,32 @@ internal static class MatchBench
             await using (var analyze = db.OwnerDataSource.CreateCommand("ANALYZE faces"))
                 await analyze.ExecuteNonQueryAsync();
 
-            var rng = new Random(99);
-            float[] Query(Random r) => uniform ? UnitVector(r) : FaceOf(r.Next(identities), r);
             await using var conn = await db.AppDataSource.OpenConnectionAsync();
-            for (var i = 0; i < 20; i++)
-                await store.NearestAsync(Query(rng), 10, conn, null);
-            var times = new double[queries];
-            for (var i = 0; i < queries; i++)
+            foreach (var ef in efSearch ?? [new IdentityOptions().EfSearch])
             {
-                var q = Query(rng);
-                var t = Stopwatch.GetTimestamp();
-                var result = await store.NearestAsync(q, 10, conn, null);
-                times[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-                if (result.Count != 10)
-                    throw new InvalidOperationException($"query returned {result.Count} neighbours");
+                var options = Options.Create(new IdentityOptions { EfSearch = ef });
+                // The same query vectors for every ef_search value.
+                var rng = new Random(99);
+                float[] Query(Random r) => uniform ? UnitVector(r) : FaceOf(r.Next(identities), r);
+                var tuned = new FaceStore(options);
+                for (var i = 0; i < 20; i++)
+                    await tuned.NearestAsync(Query(rng), 10, conn, null);
+                var times = new double[queries];
+                for (var i = 0; i < queries; i++)
+                {
+                    var q = Query(rng);
+                    var t = Stopwatch.GetTimestamp();
+                    var result = await tuned.NearestAsync(q, 10, conn, null);
+                    times[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                    if (result.Count != 10)
+                        throw new InvalidOperationException($"query returned {result.Count} neighbours");
+                }
+                Array.Sort(times);
+                Console.WriteLine($"identity match at {faceCount} faces ({(uniform ? "uniform random vectors" : $"{identities} identities")}, top-10, ef_search {ef}, {queries} queries): " +
+                    $"p50 {times[queries / 2]:F2} ms, p95 {times[(int)(queries * 0.95)]:F2} ms, max {times[^1]:F2} ms");
+                await Recall.MeasureAsync(tuned, new IdentityMatcher(tuned, options), conn,
+                    Enumerable.Range(0, recallQueries).Select(_ => Query(rng)).ToList(), personOf);
             }
-            Array.Sort(times);
-            Console.WriteLine($"identity match at {faceCount} faces ({(uniform ? "uniform random vectors" : $"{identities} identities")}, top-10, ef_search 64, {queries} queries): " +
-                $"p50 {times[queries / 2]:F2} ms, p95 {times[(int)(queries * 0.95)]:F2} ms, max {times[^1]:F2} ms");
-            await Recall.MeasureAsync(store, conn, Enumerable.Range(0, recallQueries).Select(_ => Query(rng)).ToList());
         }
         finally
         {
@@ -94,6 +109,8 @@ internal static class MatchBench
         }
     }
 
+
+    private static Guid IdentityId(int identity) => new(identity, 0, 0, new byte[8]);
 
     private static float[] FaceOf(int identity, Random noise)
     {

@@ -8,28 +8,22 @@ using FaceAspire.Vision.Evaluation;
 using FaceAspire.Worker.IntegrationTests.Support;
 using FaceAspire.Worker.Bench;
 
-// Usage: Worker.Bench [--frames N] [--warmup N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match] [--random] [--keep] [--e2e 1x2,1x3,2x1,2x2 (worker processes x concurrency)] [--ingest http|direct] [--posters 4] [--hnsw M,EF_CONSTRUCTION (instead of the schema's)] [--recall Q (queries checked against exact search)] [--pin (workers on core 0, servers/Api/client on core 1; vision-only = 1 thread on core 0)]
+// Usage: Worker.Bench [--frames N] [--warmup N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match] [--random] [--keep] [--e2e 1x2,1x3,2x1,2x2 (worker processes x concurrency)] [--ingest http|direct] [--posters 4] [--hnsw M,EF_CONSTRUCTION (instead of the schema's)] [--recall Q (queries checked against exact search)] [--ef-search 64,40 (each timed on the same faces)] [--rounds N (vision-only then every --e2e configuration, N times; medians)] [--pin (workers on core 0, servers/Api/client on core 1; vision-only = 1 thread on core 0)]
 var options = BenchArgs.Parse(args);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"{Environment.ProcessorCount} cores; infra instance {Environment.GetEnvironmentVariable("FACEASPIRE_INFRA_INSTANCE") ?? "test"}");
 
 if (!options.SkipEndToEnd)
 {
-    var vision = VisionBench.Run(options.Seconds, options.Pin);
-    Console.WriteLine($"vision-only (Cli bench, single-face 640x480, {(options.Pin ? $"1 thread on core {CorePinning.WorkerCore} alone" : "2 threads")}): {vision:F1} frames/s");
     var deepface = Path.Combine(Path.GetDirectoryName(SharedData.PathOf("identities/deepface"))!, "deepface");
     var photos = TestFrames.PhotosUnder(TestFrames.KnnTrain).Concat(TestFrames.PhotosUnder(deepface)).ToList();
     var frames = TestFrames.SingleFaceVariants(photos, options.Frames + options.Warmup);
     Console.WriteLine($"{frames.Count} distinct single-face 640x480 frames built");
-    foreach (var (workers, concurrency) in options.Configurations)
-    {
-        var fps = await EndToEnd.RunAsync(frames, options.Warmup, workers, concurrency, options.Ingest, options.Posters, options.Pin);
-        Console.WriteLine($"end-to-end, {workers} worker process(es) x concurrency {concurrency}: {fps:F1} frames/s = {100 * fps / vision:F0} % of vision-only");
-    }
+    await EndToEnd.RunRoundsAsync(frames, options);
 }
 if (!options.SkipMatch)
 {
     foreach (var n in options.Faces)
-        await MatchBench.RunAsync(n, options.Queries, options.UniformVectors, options.KeepDatabase, options.Hnsw, options.RecallQueries);
+        await MatchBench.RunAsync(n, options.Queries, options.UniformVectors, options.KeepDatabase, options.Hnsw, options.RecallQueries, options.EfSearch);
 }
 return 0;

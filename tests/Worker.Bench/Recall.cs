@@ -8,27 +8,33 @@ namespace FaceAspire.Worker.Bench;
 /// Recall of the matcher's approximate search: for each query, <see cref="FaceStore.NearestAsync"/>'s top-10 (HNSW)
 /// against the exact top-10 by cosine distance (the same ORDER BY with index scans disabled, i.e. a sequential scan
 /// and sort). Prints recall@10 (mean share of the exact ten that HNSW returned) and top-1 agreement (HNSW's nearest
-/// is the exact nearest), the two figures that decide whether index parameters can be lowered.
+/// is the exact nearest), the two figures that decide whether index parameters can be lowered, and decision
+/// agreement: the person <see cref="IdentityMatcher.Vote"/> picks from the HNSW neighbours is the one it picks from
+/// the exact neighbours (what a user would see change).
 /// </summary>
 internal static class Recall
 {
-    public static async Task MeasureAsync(FaceStore store, NpgsqlConnection connection, IReadOnlyList<float[]> queries)
+    /// <param name="personOf">The identity each stored face belongs to (the bench stores faces without persons).</param>
+    public static async Task MeasureAsync(FaceStore store, IdentityMatcher matcher, NpgsqlConnection connection,
+        IReadOnlyList<float[]> queries, IReadOnlyDictionary<Guid, Guid> personOf)
     {
         if (queries.Count == 0) return;
         double found = 0;
-        var sameNearest = 0;
+        int sameNearest = 0, sameDecision = 0;
+        IReadOnlyList<Neighbour> WithPersons(IEnumerable<Neighbour> ns) => [.. ns.Select(n => n with { PersonId = personOf[n.FaceId] })];
         foreach (var q in queries)
         {
             var approximate = await store.NearestAsync(q, 10, connection, null);
             var exact = await ExactAsync(q, 10, connection);
-            found += approximate.Count(n => exact.Contains(n.FaceId)) / (double)exact.Count;
-            if (approximate.Count > 0 && approximate[0].FaceId == exact[0]) sameNearest++;
+            found += approximate.Count(n => exact.Any(e => e.FaceId == n.FaceId)) / (double)exact.Count;
+            if (approximate.Count > 0 && approximate[0].FaceId == exact[0].FaceId) sameNearest++;
+            if (matcher.Vote(WithPersons(approximate))?.PersonId == matcher.Vote(WithPersons(exact))?.PersonId) sameDecision++;
         }
-        Console.WriteLine($"  recall@10 {found / queries.Count:P1}, top-1 agreement {(double)sameNearest / queries.Count:P1} " +
-                          $"({queries.Count} queries, exact = sequential scan)");
+        Console.WriteLine($"  recall@10 {found / queries.Count:P1}, top-1 agreement {(double)sameNearest / queries.Count:P1}, " +
+                          $"decision agreement {(double)sameDecision / queries.Count:P1} ({queries.Count} queries, exact = sequential scan)");
     }
 
-    private static async Task<List<Guid>> ExactAsync(float[] q, int k, NpgsqlConnection connection)
+    private static async Task<List<Neighbour>> ExactAsync(float[] q, int k, NpgsqlConnection connection)
     {
         await using var tx = await connection.BeginTransactionAsync();
         await using var batch = new NpgsqlBatch(connection, tx)
@@ -36,7 +42,7 @@ internal static class Recall
             BatchCommands =
             {
                 new NpgsqlBatchCommand("SET LOCAL enable_indexscan = off"),
-                new NpgsqlBatchCommand("SELECT id FROM faces ORDER BY embedding <=> @q::vector LIMIT @k")
+                new NpgsqlBatchCommand("SELECT id, (embedding <=> @q::vector)::real FROM faces ORDER BY embedding <=> @q::vector LIMIT @k")
                 {
                     Parameters =
                     {
@@ -46,10 +52,10 @@ internal static class Recall
                 },
             },
         };
-        var ids = new List<Guid>(k);
+        var ids = new List<Neighbour>(k);
         await using (var reader = await batch.ExecuteReaderAsync())
             while (await reader.ReadAsync())
-                ids.Add(reader.GetGuid(0));
+                ids.Add(new Neighbour(reader.GetGuid(0), null, reader.GetFloat(1)));
         await tx.CommitAsync();
         return ids;
     }
