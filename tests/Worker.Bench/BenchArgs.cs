@@ -9,24 +9,26 @@ internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Face
     public static BenchArgs Parse(string[] args)
     {
         string? Get(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
+        static int[] Ints(string list, char separator = ',') => list.Split(separator).Select(Int).ToArray();
+        static (int, int) Pair(int[] p) => (p[0], p[1]);
         return new BenchArgs(
-            int.Parse(Get("--frames") ?? "300", CultureInfo.InvariantCulture),
-            int.Parse(Get("--warmup") ?? "300", CultureInfo.InvariantCulture),
-            int.Parse(Get("--seconds") ?? "10", CultureInfo.InvariantCulture),
-            (Get("--faces") ?? "10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
-            int.Parse(Get("--queries") ?? "500", CultureInfo.InvariantCulture),
+            Int(Get("--frames") ?? "300"),
+            Int(Get("--warmup") ?? "300"),
+            Int(Get("--seconds") ?? "10"),
+            Ints(Get("--faces") ?? "10000,100000"),
+            Int(Get("--queries") ?? "500"),
             args.Contains("--skip-e2e"),
             args.Contains("--skip-match"),
             args.Contains("--random"),
             args.Contains("--keep"),
-            (Get("--e2e") ?? "1x2,1x3,2x1,2x2").Split(',').Select(c => c.Split('x'))
-                .Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture))).ToArray(),
+            (Get("--e2e") ?? "1x2,1x3,2x1,2x2").Split(',').Select(c => Pair(Ints(c, 'x'))).ToArray(),
             Enum.Parse<IngestPath>(Get("--ingest") ?? "http", ignoreCase: true),
-            int.Parse(Get("--posters") ?? "4", CultureInfo.InvariantCulture),
-            Get("--hnsw") is { } h ? (int.Parse(h.Split(',')[0], CultureInfo.InvariantCulture), int.Parse(h.Split(',')[1], CultureInfo.InvariantCulture)) : null,
-            int.Parse(Get("--recall") ?? "100", CultureInfo.InvariantCulture),
+            Int(Get("--posters") ?? "4"),
+            Get("--hnsw") is { } h ? Pair(Ints(h)) : null,
+            Int(Get("--recall") ?? "100"),
             args.Contains("--pin"),
-            Get("--ef-search")?.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
-            int.Parse(Get("--rounds") ?? "1", CultureInfo.InvariantCulture));
+            Get("--ef-search") is { } ef ? Ints(ef) : null,
+            Int(Get("--rounds") ?? "1"));
     }
 }

@@ -37,9 +37,8 @@ internal static class CorePinning
             Pin(pid, -1);
     }
 
-    private static IEnumerable<int> InfraPids() => Directory.EnumerateDirectories("/proc")
-        .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-        .Where(pid => pid > 0 && Comm(pid) is "postgres" or "beam.smp" or "epmd" or "erl_child_setup" or "inet_gethost")
+    private static IEnumerable<int> InfraPids() => ProcFs.Pids()
+        .Where(pid => ProcFs.Comm(pid) is "postgres" or "beam.smp" or "epmd" or "erl_child_setup" or "inet_gethost")
         .Append(Environment.ProcessId)
         .ToList();
 
@@ -52,13 +51,7 @@ internal static class CorePinning
         using var process = Process.Start(psi)!;
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0 && Comm(pid) is not null) // a process that exited meanwhile is not an error
+        if (process.ExitCode != 0 && ProcFs.Comm(pid) is not null) // a process that exited meanwhile is not an error
             throw new InvalidOperationException($"taskset -a -p -c {cpus} {pid} exited {process.ExitCode}: {error}");
-    }
-
-    private static string? Comm(int pid)
-    {
-        try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); }
-        catch (IOException) { return null; }
     }
 }

@@ -42,9 +42,9 @@ internal sealed class CpuAccounting
         if (_apiPid is not null)
             totals["api"] = 0;
         totals[self] = 0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in ProcFs.Pids())
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid) || ReadStat(pid) is not { } stat)
+            if (ReadStat(pid) is not { } stat)
                 continue;
             var group = pid == Environment.ProcessId ? self
                 : pid == _apiPid ? "api"
