@@ -138,15 +138,12 @@ start() {
   # start-up, instead of polling `ping`).
   # A failed start stops what it launched: a VM left alive without its rabbit application would pass for a running
   # node to the next start (the CI failure this replaced: "already running", then connections refused).
+  abandon() { (stop) >/dev/null 2>&1 || true; die "$1"; }
   if ! ctl wait "$PID_FILE" --timeout 60 >/dev/null; then
     tail -n 30 "$RABBITMQ_LOG_BASE/startup.log" >&2 || true
-    (stop) >/dev/null 2>&1 || true
-    die "RabbitMQ did not start (logs: $RABBITMQ_LOG_BASE)"
+    abandon "RabbitMQ did not start (logs: $RABBITMQ_LOG_BASE)"
   fi
-  if ! port_open "$AMQP_PORT"; then
-    (stop) >/dev/null 2>&1 || true
-    die "node booted but 127.0.0.1:$AMQP_PORT does not answer"
-  fi
+  port_open "$AMQP_PORT" || abandon "node booted but 127.0.0.1:$AMQP_PORT does not answer"
   log "RabbitMQ $NODE ready on 127.0.0.1:$AMQP_PORT (management :$RABBIT_MGMT_PORT) in $(elapsed "$t0") s"
 }
 
