@@ -15,4 +15,15 @@ public sealed class DataSourceDefaultsTests
         FaceDbServiceCollectionExtensions.ApplyPerformanceDefaults(builder, connectionString);
         Assert.Equal((maxAutoPrepare, minUsages), (builder.MaxAutoPrepare, builder.AutoPrepareMinUsages));
     }
+
+    [Theory]
+    [InlineData("Host=h;Username=u", "-c jit=off")]
+    [InlineData("Host=h;Username=u;Options=-c statement_timeout=5000", "-c statement_timeout=5000 -c jit=off")]
+    [InlineData("Host=h;Username=u;Options=-c jit=on", "-c jit=on")]
+    public void JitIsOffUnlessTheConnectionStringSetsIt(string connectionString, string options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        FaceDbServiceCollectionExtensions.ApplyPerformanceDefaults(builder, connectionString);
+        Assert.Equal(options, builder.Options);
+    }
 }
