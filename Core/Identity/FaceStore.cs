@@ -19,7 +19,7 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
 
     /// <summary>
     /// The <paramref name="k"/> stored faces closest to <paramref name="embedding"/> by cosine distance, nearest
-    /// first, via <c>ORDER BY embedding &lt;=&gt; @q LIMIT k</c> on the HNSW index (approximate: recall depends on
+    /// first, via <c>ORDER BY embedding::halfvec(512) &lt;=&gt; @q LIMIT k</c> on the HNSW index (exact distances returned) (approximate: recall depends on
     /// <see cref="IdentityOptions.EfSearch"/>, set with <c>SET LOCAL hnsw.ef_search</c>). Faces of every model
     /// version are searched. Without a transaction, one is opened and committed around the query, because
     /// <c>SET LOCAL</c> needs one.
@@ -89,16 +89,26 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
     }
 
     /// <summary>
-    /// The nearest-neighbour query. Both sides of <c>&lt;=&gt;</c> are the same expressions in ORDER BY and in
-    /// the select list; ORDER BY must be the bare operator (no column alias arithmetic) for the planner to use
-    /// the HNSW index's ordered scan.
+    /// The nearest-neighbour query. The HNSW index is built over <c>embedding::halfvec(512)</c> (migration
+    /// <c>HalfPrecisionIndex</c>: half the bytes per hop), so the inner ORDER BY must be exactly that expression
+    /// against <c>@q::halfvec(512)</c>, the bare operator, for the planner to use the index's ordered scan. The
+    /// distance returned is the exact full-precision one of the rows found, re-sorted by it: the threshold and the
+    /// vote see the same numbers as an exact search would.
     /// </summary>
-    public const string NearestSql =
-        "SELECT id, person_id, (embedding <=> @q::vector)::real AS distance FROM faces ORDER BY embedding <=> @q::vector LIMIT @k";
+    public const string NearestSql = """
+        SELECT id, person_id, distance FROM (
+          SELECT id, person_id, (embedding <=> @q::vector)::real AS distance FROM faces
+          ORDER BY embedding::halfvec(512) <=> @q::halfvec(512) LIMIT @k) n
+        ORDER BY distance
+        """;
 
     /// <summary><see cref="NearestSql"/> restricted to one embedding model (<c>@mv</c>), filtered after the index scan.</summary>
-    public const string NearestSameModelSql =
-        "SELECT id, person_id, (embedding <=> @q::vector)::real AS distance FROM faces WHERE model_version = @mv ORDER BY embedding <=> @q::vector LIMIT @k";
+    public const string NearestSameModelSql = """
+        SELECT id, person_id, distance FROM (
+          SELECT id, person_id, (embedding <=> @q::vector)::real AS distance FROM faces WHERE model_version = @mv
+          ORDER BY embedding::halfvec(512) <=> @q::halfvec(512) LIMIT @k) n
+        ORDER BY distance
+        """;
 
     /// <summary>Inserts one face row including its embedding. The frame and person (if any) must exist.</summary>
     /// <exception cref="ArgumentException">The observation fails <see cref="FaceObservation.Validate"/>.</exception>

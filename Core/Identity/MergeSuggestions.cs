@@ -49,7 +49,7 @@ public sealed class MergeSuggestions(NpgsqlDataSource dataSource)
               FROM seeds s
               CROSS JOIN LATERAL (
                 SELECT g.person_id, (1 - (g.embedding <=> s.embedding))::real AS sim
-                FROM faces g ORDER BY g.embedding <=> s.embedding LIMIT 10) n
+                FROM faces g ORDER BY g.embedding::halfvec(512) <=> s.embedding::halfvec(512) LIMIT 10) n
               WHERE n.person_id IS NOT NULL AND n.person_id <> s.person_id AND n.sim >= @min
               GROUP BY 1, 2
             ), centroid_pairs AS (

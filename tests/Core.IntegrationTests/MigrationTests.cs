@@ -97,7 +97,7 @@ public sealed class SchemaTests(PostgresDatabaseFixture db) : IClassFixture<Post
     }
 
     [Fact]
-    public async Task TheEmbeddingIsAVector512WithAnHnswCosineIndex()
+    public async Task TheEmbeddingIsAVector512WithAHalfPrecisionHnswCosineIndex()
     {
         await using var command = db.OwnerDataSource.CreateCommand("""
             SELECT format_type(a.atttypid, a.atttypmod), i.indexdef
@@ -107,7 +107,7 @@ public sealed class SchemaTests(PostgresDatabaseFixture db) : IClassFixture<Post
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal($"vector({FaceSchema.EmbeddingDimension})", reader.GetString(0));
-        Assert.Contains("USING hnsw (embedding vector_cosine_ops) WITH (m='16', ef_construction='64')", reader.GetString(1));
+        Assert.Contains("USING hnsw (((embedding)::halfvec(512)) halfvec_cosine_ops) WITH (m='16', ef_construction='64')", reader.GetString(1));
     }
 
     [Fact]
