@@ -19,10 +19,10 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
 
     /// <summary>
     /// The <paramref name="k"/> stored faces closest to <paramref name="embedding"/> by cosine distance, nearest
-    /// first, via <c>ORDER BY embedding::halfvec(512) &lt;=&gt; @q LIMIT k</c> on the HNSW index (exact distances returned) (approximate: recall depends on
-    /// <see cref="IdentityOptions.EfSearch"/>, set with <c>SET LOCAL hnsw.ef_search</c>). Faces of every model
-    /// version are searched. Without a transaction, one is opened and committed around the query, because
-    /// <c>SET LOCAL</c> needs one.
+    /// first, found through the HNSW index over <c>embedding::halfvec(512)</c> (<see cref="NearestSql"/>; approximate:
+    /// recall depends on <see cref="IdentityOptions.EfSearch"/>, set with <c>SET LOCAL hnsw.ef_search</c>) and
+    /// returned with their exact full-precision distances. Faces of every model version are searched. Without a
+    /// transaction, one is opened and committed around the query, because <c>SET LOCAL</c> needs one.
     /// </summary>
     /// <param name="embedding">512 floats (see <see cref="ValidateEmbedding"/>).</param>
     /// <param name="k">Number of neighbours, ≥ 1.</param>
