@@ -9,6 +9,14 @@ public static class FaceSchema
     /// </summary>
     public const int EmbeddingDimension = 512;
 
+    /// <summary>
+    /// The type <c>ix_faces_embedding_hnsw</c> indexes: the embedding cast to pgvector's 16-bit <c>halfvec</c> of
+    /// <see cref="EmbeddingDimension"/> values (ADR 0009). A nearest-neighbour query uses the index only when it orders
+    /// by exactly <c>embedding::IndexedVectorType &lt;=&gt; @q::IndexedVectorType</c>, so every such query takes the
+    /// type from here.
+    /// </summary>
+    public const string IndexedVectorType = "halfvec(512)";
+
     /// <summary>Number of landmark coordinates per face: 5 points × (x, y).</summary>
     public const int LandmarkValues = 10;
 

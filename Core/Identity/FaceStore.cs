@@ -95,18 +95,18 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
     /// distance returned is the exact full-precision one of the rows found, re-sorted by it: the threshold and the
     /// vote see the same numbers as an exact search would.
     /// </summary>
-    public const string NearestSql = """
+    public const string NearestSql = $"""
         SELECT id, person_id, distance FROM (
           SELECT id, person_id, (embedding <=> @q::vector)::real AS distance FROM faces
-          ORDER BY embedding::halfvec(512) <=> @q::halfvec(512) LIMIT @k) n
+          ORDER BY embedding::{FaceSchema.IndexedVectorType} <=> @q::{FaceSchema.IndexedVectorType} LIMIT @k) n
         ORDER BY distance
         """;
 
     /// <summary><see cref="NearestSql"/> restricted to one embedding model (<c>@mv</c>), filtered after the index scan.</summary>
-    public const string NearestSameModelSql = """
+    public const string NearestSameModelSql = $"""
         SELECT id, person_id, distance FROM (
           SELECT id, person_id, (embedding <=> @q::vector)::real AS distance FROM faces WHERE model_version = @mv
-          ORDER BY embedding::halfvec(512) <=> @q::halfvec(512) LIMIT @k) n
+          ORDER BY embedding::{FaceSchema.IndexedVectorType} <=> @q::{FaceSchema.IndexedVectorType} LIMIT @k) n
         ORDER BY distance
         """;
 

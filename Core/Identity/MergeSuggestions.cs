@@ -1,3 +1,4 @@
+using FaceAspire.Core.Data;
 using Npgsql;
 using static FaceAspire.Core.Identity.PersonEdits;
 
@@ -39,7 +40,7 @@ public sealed class MergeSuggestions(NpgsqlDataSource dataSource)
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(recentFaces, 1);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             WITH c AS (
               SELECT person_id AS id, avg(embedding) AS centroid FROM faces WHERE person_id IS NOT NULL GROUP BY person_id
             ), seeds AS (
@@ -49,7 +50,7 @@ public sealed class MergeSuggestions(NpgsqlDataSource dataSource)
               FROM seeds s
               CROSS JOIN LATERAL (
                 SELECT g.person_id, (1 - (g.embedding <=> s.embedding))::real AS sim
-                FROM faces g ORDER BY g.embedding::halfvec(512) <=> s.embedding::halfvec(512) LIMIT 10) n
+                FROM faces g ORDER BY g.embedding::{FaceSchema.IndexedVectorType} <=> s.embedding::{FaceSchema.IndexedVectorType} LIMIT 10) n
               WHERE n.person_id IS NOT NULL AND n.person_id <> s.person_id AND n.sim >= @min
               GROUP BY 1, 2
             ), centroid_pairs AS (

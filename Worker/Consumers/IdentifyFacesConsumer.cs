@@ -1,4 +1,5 @@
 using FaceAspire.Core.Contracts;
+using FaceAspire.Core.Data;
 using FaceAspire.Vision;
 using FaceAspire.Vision.Imaging;
 using MassTransit;
@@ -53,13 +54,13 @@ public sealed class IdentifyFacesConsumer(IFaceAnalyzer analyzer, NpgsqlDataSour
     private static async Task<List<PersonCandidate>> NearestPersonsAsync(NpgsqlConnection connection, float[] embedding, string model,
         int top, CancellationToken cancellationToken)
     {
-        // The inner ORDER BY … LIMIT is the HNSW-indexed nearest-face scan (the index is over embedding::halfvec(512), so
-        // it orders by that expression; FaceStore.NearestSql); grouping happens on those rows only, on exact distances.
-        await using var command = new NpgsqlCommand("""
+        // The inner ORDER BY … LIMIT is the HNSW-indexed nearest-face scan (it orders by the indexed expression,
+        // FaceSchema.IndexedVectorType); grouping happens on those rows only, on exact distances.
+        await using var command = new NpgsqlCommand($"""
             WITH n AS (
               SELECT person_id, (embedding <=> @q::vector) AS d FROM faces
               WHERE model_version = @mv AND person_id IS NOT NULL
-              ORDER BY embedding::halfvec(512) <=> @q::halfvec(512) LIMIT @k)
+              ORDER BY embedding::{FaceSchema.IndexedVectorType} <=> @q::{FaceSchema.IndexedVectorType} LIMIT @k)
             SELECT n.person_id, p.name, (1 - min(n.d))::real AS similarity
             FROM n JOIN persons p ON p.id = n.person_id
             WHERE NOT p.hidden

@@ -38,7 +38,7 @@ internal static class MatchBench
             {
                 await using var rebuild = db.OwnerDataSource.CreateCommand($"""
                     DROP INDEX ix_faces_embedding_hnsw;
-                    CREATE INDEX ix_faces_embedding_hnsw ON faces USING hnsw ((embedding::halfvec(512)) halfvec_cosine_ops)
+                    CREATE INDEX ix_faces_embedding_hnsw ON faces USING hnsw ((embedding::{FaceSchema.IndexedVectorType}) halfvec_cosine_ops)
                       WITH (m = {m}, ef_construction = {efConstruction})
                     """);
                 await rebuild.ExecuteNonQueryAsync();

@@ -28,7 +28,7 @@ public sealed class HalfPrecisionIndex : Migration
         migrationBuilder.Sql($"""
             DROP INDEX ix_faces_embedding_hnsw;
             CREATE INDEX ix_faces_embedding_hnsw ON faces
-              USING hnsw ((embedding::halfvec({FaceSchema.EmbeddingDimension})) halfvec_cosine_ops)
+              USING hnsw ((embedding::{FaceSchema.IndexedVectorType}) halfvec_cosine_ops)
               WITH (m = {FaceSchema.HnswM}, ef_construction = {FaceSchema.HnswEfConstruction});
             """);
     }
