@@ -1,4 +1,5 @@
 using FaceAspire.ServiceDefaults.Health;
+using FaceAspire.ServiceDefaults.Logging;
 using FaceAspire.ServiceDefaults.Resilience;
 using FaceAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -28,7 +29,8 @@ public static class Extensions
     public const string ReadyTag = "ready";
 
     /// <summary>
-    /// Adds OpenTelemetry (<see cref="TelemetryExtensions.ConfigureOpenTelemetry{TBuilder}"/>; for web hosts also
+    /// Adds the default log levels (<see cref="LogLevelDefaults"/>: no per-statement or per-request lines at
+    /// Information), OpenTelemetry (<see cref="TelemetryExtensions.ConfigureOpenTelemetry{TBuilder}"/>; for web hosts also
     /// the server-span enrichment the missing ASP.NET Core instrumentation package would give), the default
     /// health checks, Polly retries for every <c>HttpClient</c> from <c>IHttpClientFactory</c>
     /// (<see cref="HttpResilienceExtensions.AddDefaultHttpResilience{TBuilder}"/>) and, when the builder is not a
@@ -40,6 +42,7 @@ public static class Extensions
     /// <c>HttpResilience</c> or <c>HEALTH_PORT</c> settings are out of range.</exception>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.AddDefaultLogLevels();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddDefaultHttpResilience();
