@@ -36,47 +36,16 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
     public async Task<IReadOnlyList<Neighbour>> NearestAsync(float[] embedding, int k, NpgsqlConnection connection,
         NpgsqlTransaction? transaction, CancellationToken cancellationToken = default, string? modelVersion = null)
     {
-        ValidateEmbedding(embedding);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var commands = NearestCommands(embedding, k, modelVersion);
         var ownTransaction = transaction is null ? await connection.BeginTransactionAsync(cancellationToken) : null;
         try
         {
-            var efSearch = Math.Max(_options.EfSearch, k);
-            await using var batch = new NpgsqlBatch(connection, transaction ?? ownTransaction)
-            {
-                BatchCommands =
-                {
-                    new NpgsqlBatchCommand($"SET LOCAL hnsw.ef_search = {efSearch}"),
-                    // Measured: at ~10k faces (after ANALYZE) the planner prefers a sequential scan + top-N sort,
-                    // whose real cost it underestimates because every 2 KB vector is TOASTed: p50 61 ms, vs 7.5 ms
-                    // through the HNSW index at 100k. Keep the nearest-neighbour query on the index at every size.
-                    new NpgsqlBatchCommand("SET LOCAL enable_seqscan = off"),
-                    new NpgsqlBatchCommand(modelVersion is null ? NearestSql : NearestSameModelSql)
-                    {
-                        Parameters =
-                        {
-                            new NpgsqlParameter<float[]>("q", NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = embedding },
-                            new NpgsqlParameter<int>("k", k),
-                        },
-                    },
-                },
-            };
-            if (modelVersion is not null)
-            {
-                batch.BatchCommands[^1].Parameters.Add(new NpgsqlParameter<string>("mv", modelVersion)); // the query is the last command
-                // The model filter runs after the index scan: while a re-embedding job is half done, the ef_search
-                // nearest can be mostly other-model faces and fewer than k rows would survive. pgvector 0.8's
-                // iterative scan continues the HNSW scan until k rows pass the filter (or hnsw.max_scan_tuples).
-                batch.BatchCommands.Insert(0, new NpgsqlBatchCommand("SET LOCAL hnsw.iterative_scan = strict_order"));
-            }
-            var result = new List<Neighbour>(k);
+            await using var batch = new NpgsqlBatch(connection, transaction ?? ownTransaction);
+            foreach (var command in commands)
+                batch.BatchCommands.Add(command);
+            IReadOnlyList<Neighbour> result;
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    result.Add(new Neighbour(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetFloat(2)));
-                }
-            }
+                result = await ReadNeighboursAsync(reader, cancellationToken);
             if (ownTransaction is not null)
                 await ownTransaction.CommitAsync(cancellationToken);
             return result;
@@ -86,6 +55,56 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
             if (ownTransaction is not null)
                 await ownTransaction.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// <see cref="NearestAsync"/>'s statements as batch commands: <c>SET LOCAL</c>s (no result set), then the query,
+    /// last. For a caller that sends them in one round trip with other statements of its transaction (they need
+    /// one: <c>SET LOCAL</c>), and reads the query's rows with <see cref="ReadNeighboursAsync"/>.
+    /// </summary>
+    /// <param name="embedding">512 floats (see <see cref="ValidateEmbedding"/>).</param>
+    /// <param name="k">Number of neighbours, ≥ 1.</param>
+    /// <param name="modelVersion">When set, only faces embedded by this model are searched.</param>
+    /// <exception cref="ArgumentException">Bad embedding or k.</exception>
+    public IReadOnlyList<NpgsqlBatchCommand> NearestCommands(float[] embedding, int k, string? modelVersion = null)
+    {
+        ValidateEmbedding(embedding);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var query = new NpgsqlBatchCommand(modelVersion is null ? NearestSql : NearestSameModelSql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<float[]>("q", NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = embedding },
+                new NpgsqlParameter<int>("k", k),
+            },
+        };
+        var commands = new List<NpgsqlBatchCommand>(4);
+        if (modelVersion is not null)
+        {
+            query.Parameters.Add(new NpgsqlParameter<string>("mv", modelVersion));
+            // The model filter runs after the index scan: while a re-embedding job is half done, the ef_search
+            // nearest can be mostly other-model faces and fewer than k rows would survive. pgvector 0.8's
+            // iterative scan continues the HNSW scan until k rows pass the filter (or hnsw.max_scan_tuples).
+            commands.Add(new NpgsqlBatchCommand("SET LOCAL hnsw.iterative_scan = strict_order"));
+        }
+        commands.Add(new NpgsqlBatchCommand($"SET LOCAL hnsw.ef_search = {Math.Max(_options.EfSearch, k)}"));
+        // Measured: at ~10k faces (after ANALYZE) the planner prefers a sequential scan + top-N sort, whose real
+        // cost it underestimates because every 2 KB vector is TOASTed: p50 61 ms, vs 7.5 ms through the HNSW index
+        // at 100k. Keep the nearest-neighbour query on the index at every size.
+        commands.Add(new NpgsqlBatchCommand("SET LOCAL enable_seqscan = off"));
+        commands.Add(query);
+        return commands;
+    }
+
+    /// <summary>Reads the neighbours of <see cref="NearestCommands"/>' query from <paramref name="reader"/>, positioned
+    /// on that query's result set (statements without a result set before it are skipped by Npgsql).</summary>
+    /// <returns>The rows in the query's order: distances ascending.</returns>
+    public static async Task<IReadOnlyList<Neighbour>> ReadNeighboursAsync(NpgsqlDataReader reader, CancellationToken cancellationToken = default)
+    {
+        var result = new List<Neighbour>();
+        while (await reader.ReadAsync(cancellationToken))
+            result.Add(new Neighbour(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetFloat(2)));
+        return result;
     }
 
     /// <summary>
@@ -116,12 +135,23 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
     public async Task InsertFaceAsync(Guid faceId, Guid? personId, bool newPerson, FaceObservation face, FaceOrigin origin,
         NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken = default)
     {
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands = { InsertFaceCommand(faceId, personId, newPerson, face, origin) },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary><see cref="InsertFaceAsync"/> as a batch command, to send with other statements in one round trip.</summary>
+    /// <exception cref="ArgumentException">The observation fails <see cref="FaceObservation.Validate"/>.</exception>
+    public static NpgsqlBatchCommand InsertFaceCommand(Guid faceId, Guid? personId, bool newPerson, FaceObservation face, FaceOrigin origin)
+    {
         face.Validate();
-        await using var command = new NpgsqlCommand("""
+        var command = new NpgsqlBatchCommand("""
             INSERT INTO faces (id, frame_id, person_id, new_person, x, y, w, h, landmarks, det_score, quality,
                                embedding, model_version, crop, captured_at, source)
             VALUES (@id, @frame, @person, @new, @x, @y, @w, @h, @lm, @det, @q, @e::vector, @mv, @crop, @cap, @src)
-            """, connection, transaction);
+            """);
         var p = command.Parameters;
         p.AddWithValue("id", faceId);
         p.AddWithValue("frame", origin.FrameId);
@@ -139,7 +169,7 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
         p.AddWithValue("crop", NpgsqlDbType.Bytea, (object?)face.Crop ?? DBNull.Value);
         p.AddWithValue("cap", origin.CapturedAt.ToUniversalTime());
         p.AddWithValue("src", NpgsqlDbType.Text, (object?)origin.Source ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     /// <summary>Inserts an empty person (counters 0, no cover); <see cref="UpdatePersonAsync"/> fills them.</summary>

@@ -79,12 +79,22 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        // Round trips for a frame of n faces that all match: n + 2 (lock + first search; each later search with the
+        // previous face's INSERT before it, since it must see that face; the last INSERT with the other writes;
+        // COMMIT). Each round trip is a wait for PostgreSQL while the frame holds a worker slot.
         DateTimeOffset capturedAt;
         string? source;
-        await using (var lockFrame = new NpgsqlCommand("SELECT status, captured_at, source FROM frames WHERE id = @id FOR UPDATE", connection, transaction))
+        IReadOnlyList<Neighbour> neighbours = [];
+        await using (var first = new NpgsqlBatch(connection, transaction))
         {
-            lockFrame.Parameters.AddWithValue("id", frameId);
-            await using var reader = await lockFrame.ExecuteReaderAsync(cancellationToken);
+            first.BatchCommands.Add(new NpgsqlBatchCommand("SELECT status, captured_at, source FROM frames WHERE id = @id FOR UPDATE")
+            {
+                Parameters = { new NpgsqlParameter<Guid>("id", frameId) },
+            });
+            if (faces.Count > 0)
+                foreach (var command in matcher.SearchCommands(faces[0], modelVersion))
+                    first.BatchCommands.Add(command);
+            await using var reader = await first.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
                 throw new KeyNotFoundException($"Frame {frameId} does not exist.");
             var status = reader.GetString(0);
@@ -95,20 +105,30 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
                 await reader.DisposeAsync();
                 return (await FrameResults.LoadAsync(connection, transaction, frameId, replayed: true, cancellationToken))!;
             }
+            if (faces.Count > 0 && await reader.NextResultAsync(cancellationToken))
+                neighbours = await FaceStore.ReadNeighboursAsync(reader, cancellationToken);
         }
 
         var origin = new FaceOrigin(frameId, capturedAt, source, modelVersion);
         var assignments = new List<FaceAssignment>(faces.Count);
-        // Matching needs a round trip per face (each face's search must see the faces inserted before it); the
-        // rest (emotion rows, person counters, status) goes in ONE batch: fewer round trips per frame.
-        await using var writes = new NpgsqlBatch(connection, transaction);
-        foreach (var face in faces)
+        var pendingInsert = new List<NpgsqlBatchCommand>(1);
+        var emotions = new List<NpgsqlBatchCommand>(faces.Count);
+        for (var i = 0; i < faces.Count; i++)
         {
-            var assignment = await matcher.AssignAsync(face, origin, connection, transaction, cancellationToken);
+            if (i > 0)
+            {
+                neighbours = await matcher.SearchAsync(faces[i], modelVersion, pendingInsert, connection, transaction, cancellationToken);
+                pendingInsert.Clear();
+            }
+            var assignment = await matcher.DecideAsync(faces[i], origin, neighbours, connection, transaction, cancellationToken);
             assignments.Add(assignment);
-            writes.BatchCommands.Add(EmotionCommand(assignment, face, origin));
+            pendingInsert.Add(IdentityMatcher.InsertCommand(assignment, faces[i], origin));
+            emotions.Add(EmotionCommand(assignment, faces[i], origin));
         }
-        foreach (var command in IdentityMatcher.UpdatePersonsCommands(assignments))
+        // The rest in ONE batch: the last face, the emotion rows, the persons' counters (after their faces: the
+        // cover is a face), the status.
+        await using var writes = new NpgsqlBatch(connection, transaction);
+        foreach (var command in pendingInsert.Concat(emotions).Concat(IdentityMatcher.UpdatePersonsCommands(assignments)))
             writes.BatchCommands.Add(command);
         writes.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE frames SET status = 'done', width = @w, height = @h, error = NULL WHERE id = @id")
         {

@@ -55,7 +55,8 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
 
     /// <summary>
     /// Matches one face, creating a person when nothing matches, and inserts the face with its person, inside the
-    /// caller's READ COMMITTED transaction. Person counters are NOT updated here: call
+    /// caller's READ COMMITTED transaction: <see cref="SearchAsync"/>, <see cref="DecideAsync"/>, then the face's
+    /// INSERT (<see cref="InsertCommand"/>). Person counters are NOT updated here: call
     /// <see cref="UpdatePersonsAsync"/> with all assignments of the transaction before committing.
     /// </summary>
     /// <exception cref="ArgumentException">The observation is malformed.</exception>
@@ -63,13 +64,56 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
     public async Task<FaceAssignment> AssignAsync(FaceObservation face, FaceOrigin origin, NpgsqlConnection connection,
         NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
     {
-        face.Validate();
-        if (transaction.IsolationLevel is not (IsolationLevel.ReadCommitted or IsolationLevel.Unspecified))
-            throw new InvalidOperationException("IdentityMatcher needs a READ COMMITTED transaction: the re-check after the lock must see newly committed faces.");
+        RequireReadCommitted(transaction);
+        var neighbours = await SearchAsync(face, origin.ModelVersion, [], connection, transaction, cancellationToken);
+        var assignment = await DecideAsync(face, origin, neighbours, connection, transaction, cancellationToken);
+        await using var insert = new NpgsqlBatch(connection, transaction) { BatchCommands = { InsertCommand(assignment, face, origin) } };
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+        return assignment;
+    }
 
-        var faceId = Guid.CreateVersion7();
-        // Only vectors of the same embedding model are comparable (faces of an older model wait for re-embedding).
-        var match = Vote(await store.NearestAsync(face.Embedding, _options.TopK, connection, transaction, cancellationToken, origin.ModelVersion));
+    /// <summary>
+    /// The HNSW top-<see cref="IdentityOptions.TopK"/> of <paramref name="face"/> among faces of
+    /// <paramref name="modelVersion"/> (only vectors of one embedding model are comparable; faces of an older model
+    /// wait for re-embedding), with <paramref name="before"/> (statements without a result set, e.g. the previous
+    /// face's <see cref="InsertCommand"/>) executed first in the same round trip.
+    /// </summary>
+    /// <exception cref="ArgumentException">The observation is malformed.</exception>
+    public async Task<IReadOnlyList<Neighbour>> SearchAsync(FaceObservation face, string modelVersion, IEnumerable<NpgsqlBatchCommand> before,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var command in before.Concat(SearchCommands(face, modelVersion)))
+            batch.BatchCommands.Add(command);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await FaceStore.ReadNeighboursAsync(reader, cancellationToken);
+    }
+
+    /// <summary><see cref="SearchAsync"/>'s statements (the query last), for a caller that batches them with its own;
+    /// read the rows with <see cref="FaceStore.ReadNeighboursAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The observation is malformed.</exception>
+    public IReadOnlyList<NpgsqlBatchCommand> SearchCommands(FaceObservation face, string modelVersion)
+    {
+        face.Validate();
+        return store.NearestCommands(face.Embedding, _options.TopK, modelVersion);
+    }
+
+    /// <summary>
+    /// Decides the person of <paramref name="face"/> from <paramref name="neighbours"/>, its search in this
+    /// transaction (which must have seen the faces this transaction inserted before it): the vote; with no vote,
+    /// the advisory lock, a second search that sees faces committed meanwhile, and, still without a vote, a new
+    /// person row. The face is NOT inserted: send <see cref="InsertCommand"/> before the next face's search and
+    /// before committing (the lock is held until then).
+    /// </summary>
+    /// <returns>The assignment, with a fresh face id.</returns>
+    /// <exception cref="ArgumentException">The observation is malformed.</exception>
+    /// <exception cref="InvalidOperationException">The transaction is not READ COMMITTED.</exception>
+    public async Task<FaceAssignment> DecideAsync(FaceObservation face, FaceOrigin origin, IReadOnlyList<Neighbour> neighbours,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        face.Validate();
+        RequireReadCommitted(transaction);
+        var match = Vote(neighbours);
         var newPerson = false;
         if (match is null)
         {
@@ -85,9 +129,18 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
             }
         }
         var (person, similarity) = match.Value;
-        await store.InsertFaceAsync(faceId, person, newPerson, face, origin, connection, transaction, cancellationToken);
-        return new FaceAssignment(faceId, person, newPerson, newPerson ? null : similarity, face.Quality, origin.CapturedAt);
+        return new FaceAssignment(Guid.CreateVersion7(), person, newPerson, newPerson ? null : similarity, face.Quality, origin.CapturedAt);
     }
+
+    private static void RequireReadCommitted(NpgsqlTransaction transaction)
+    {
+        if (transaction.IsolationLevel is not (IsolationLevel.ReadCommitted or IsolationLevel.Unspecified))
+            throw new InvalidOperationException("IdentityMatcher needs a READ COMMITTED transaction: the re-check after the lock must see newly committed faces.");
+    }
+
+    /// <summary>The INSERT of an assigned face (<see cref="FaceStore.InsertFaceCommand"/>).</summary>
+    public static NpgsqlBatchCommand InsertCommand(FaceAssignment assignment, FaceObservation face, FaceOrigin origin) =>
+        FaceStore.InsertFaceCommand(assignment.FaceId, assignment.PersonId, assignment.NewPerson, face, origin);
 
     /// <summary>
     /// Updates <c>face_count</c>, <c>last_seen</c>, <c>cover_face_id</c> and <c>best_quality</c> of every person in

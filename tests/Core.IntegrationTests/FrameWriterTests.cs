@@ -142,6 +142,23 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
     }
 
     [Fact]
+    public async Task LaterFacesOfAFrameMatchTheFacesWrittenBeforeThemInTheSameTransaction()
+    {
+        // Each face's search must see the faces of its own frame inserted before it (one batch carries the previous
+        // face's INSERT and the next search), so a new person seen twice in one frame is one person.
+        var rng = new Random(45);
+        var a = TestData.RandomUnit(rng);
+        var result = await Writer().WriteAsync(await TestData.InsertFrameAsync(db.AppDataSource), 100, 100, Model,
+            [TestData.Face(a), TestData.Face(TestData.RandomUnit(rng)), TestData.Face(TestData.Noisy(a, 0.3, rng))]);
+
+        Assert.Equal([true, true, false], result.Faces.Select(f => f.NewPerson));
+        Assert.Equal(result.Faces[0].PersonId, result.Faces[2].PersonId);
+        Assert.NotEqual(result.Faces[0].PersonId, result.Faces[1].PersonId);
+        Assert.Equal(2, await TestData.ScalarAsync(db.AppDataSource,
+            "SELECT face_count FROM persons WHERE id = @p", ("p", result.Faces[0].PersonId!.Value)));
+    }
+
+    [Fact]
     public async Task AnUnknownFrameOrAMalformedFaceIsRejected()
     {
         var writer = Writer();
