@@ -16,23 +16,29 @@ namespace FaceAspire.Worker.Bench;
 internal static class EndToEnd
 {
     /// <summary>
-    /// <paramref name="options"/>.Rounds rounds of: the vision-only reference, then every end-to-end configuration,
-    /// each ratio taken against the vision-only figure of its own round (this VM's speed drifts by ±10 % over
-    /// minutes); with more than one round, the median frames/s and ratio per configuration.
+    /// <paramref name="options"/>.Rounds rounds of: the vision-only reference, then each end-to-end configuration
+    /// followed by the vision-only reference again. Each configuration's ratio is taken against the mean of the
+    /// vision-only runs just before and just after it: this VM's speed drifts by ±10 % over minutes, and a drift
+    /// during a configuration then moves both sides of its ratio. With more than one round, the median frames/s and
+    /// ratio per configuration.
     /// </summary>
     public static async Task RunRoundsAsync(List<byte[]> frames, BenchArgs options)
     {
         var ratios = options.Configurations.ToDictionary(c => c, _ => new List<(double Fps, double Ratio)>());
+        var reference = options.Pin ? $"1 thread on core {CorePinning.WorkerCore} alone" : "2 threads";
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var vision = VisionBench.Run(options.Seconds, options.Pin);
-            Console.WriteLine($"round {round}: vision-only (Cli bench, single-face 640x480, " +
-                $"{(options.Pin ? $"1 thread on core {CorePinning.WorkerCore} alone" : "2 threads")}): {vision:F1} frames/s");
+            var before = VisionBench.Run(options.Seconds, options.Pin);
+            Console.WriteLine($"round {round}: vision-only (Cli bench, single-face 640x480, {reference}): {before:F1} frames/s");
             foreach (var (workers, concurrency) in options.Configurations)
             {
                 var fps = await RunAsync(frames, options.Warmup, workers, concurrency, options.Ingest, options.Posters, options.Pin);
+                var after = VisionBench.Run(options.Seconds, options.Pin);
+                var vision = (before + after) / 2;
                 ratios[(workers, concurrency)].Add((fps, fps / vision));
-                Console.WriteLine($"end-to-end, {workers} worker process(es) x concurrency {concurrency}: {fps:F1} frames/s = {100 * fps / vision:F0} % of vision-only");
+                Console.WriteLine($"end-to-end, {workers} worker process(es) x concurrency {concurrency}: {fps:F1} frames/s = " +
+                    $"{100 * fps / vision:F0} % of vision-only ({vision:F1} frames/s, the mean of {before:F1} before and {after:F1} after)");
+                before = after;
             }
         }
         if (options.Rounds < 2) return;
@@ -84,6 +90,7 @@ internal static class EndToEnd
             var failed = (await fx.StatusCountsAsync(ids)).GetValueOrDefault(FrameStatus.Failed);
             Console.WriteLine($"  {ids.Count} frames accepted ({path}, {posters} posters) in {accepted.TotalSeconds:F1} s, all committed after {elapsed:F1} s ({failed} failed)");
             Console.WriteLine($"  CPU ms per frame: {cpu.PerFrame(ids.Count)}");
+            Console.WriteLine($"  {cpu.Cores()}");
             return ids.Count / elapsed;
         }
         finally

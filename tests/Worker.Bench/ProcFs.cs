@@ -14,4 +14,25 @@ internal static class ProcFs
         try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); }
         catch (IOException) { return null; }
     }
+
+    /// <summary>
+    /// Cumulative time of one CPU from <c>/proc/stat</c>'s <c>cpuN</c> line, in USER_HZ ticks: busy (user, nice,
+    /// system, irq, softirq), idle (idle, iowait) and steal (time the hypervisor ran something else while this
+    /// virtual CPU wanted to run).
+    /// </summary>
+    public static (long Busy, long Idle, long Steal) CpuTimes(int cpu)
+    {
+        var line = File.ReadLines("/proc/stat").First(l => l.StartsWith($"cpu{cpu} ", StringComparison.Ordinal));
+        var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        return (f[0] + f[1] + f[2] + f[5] + f[6], f[3] + f[4], f[7]);
+    }
+
+    /// <summary>Shares of <paramref name="cpu"/>'s time between two <see cref="CpuTimes"/> samples, e.g.
+    /// <c>core 0: 95 % busy, 3 % idle, 2 % steal</c>.</summary>
+    public static string CpuShares(int cpu, (long Busy, long Idle, long Steal) start, (long Busy, long Idle, long Steal) end)
+    {
+        var (busy, idle, steal) = (end.Busy - start.Busy, end.Idle - start.Idle, end.Steal - start.Steal);
+        var total = Math.Max(1, busy + idle + steal);
+        return FormattableString.Invariant($"core {cpu}: {100.0 * busy / total:F1} % busy, {100.0 * idle / total:F1} % idle, {100.0 * steal / total:F1} % steal");
+    }
 }
