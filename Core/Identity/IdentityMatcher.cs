@@ -56,7 +56,7 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
     /// <summary>
     /// Matches one face, creating a person when nothing matches, and inserts the face with its person, inside the
     /// caller's READ COMMITTED transaction: <see cref="SearchAsync"/>, <see cref="DecideAsync"/>, then the face's
-    /// INSERT (<see cref="InsertCommand"/>). Person counters are NOT updated here: call
+    /// INSERT (<see cref="FaceStore.InsertFaceAsync"/>). Person counters are NOT updated here: call
     /// <see cref="UpdatePersonsAsync"/> with all assignments of the transaction before committing.
     /// </summary>
     /// <exception cref="ArgumentException">The observation is malformed.</exception>
@@ -67,8 +67,7 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
         RequireReadCommitted(transaction);
         var neighbours = await SearchAsync(face, origin.ModelVersion, [], connection, transaction, cancellationToken);
         var assignment = await DecideAsync(face, origin, neighbours, connection, transaction, cancellationToken);
-        await using var insert = new NpgsqlBatch(connection, transaction) { BatchCommands = { InsertCommand(assignment, face, origin) } };
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        await store.InsertFaceAsync(assignment.FaceId, assignment.PersonId, assignment.NewPerson, face, origin, connection, transaction, cancellationToken);
         return assignment;
     }
 
