@@ -15,14 +15,14 @@ internal sealed class CpuAccounting
     private readonly IReadOnlyList<int> _workerPids;
     private readonly int? _apiPid;
     private readonly Dictionary<string, double> _start;
-    private readonly (long Busy, long Idle, long Steal)[] _cores;
+    private readonly ProcFs.CpuWindow _cores;
 
     private CpuAccounting(IReadOnlyList<int> workerPids, int? apiPid)
     {
         _workerPids = workerPids;
         _apiPid = apiPid;
         _start = Sample();
-        _cores = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(ProcFs.CpuTimes)];
+        _cores = new ProcFs.CpuWindow(Enumerable.Range(0, Environment.ProcessorCount));
     }
 
     /// <summary>Starts a window now.</summary>
@@ -37,8 +37,8 @@ internal sealed class CpuAccounting
                + string.Create(CultureInfo.InvariantCulture, $" (total {parts.Sum(p => p.Ms):F1})");
     }
 
-    /// <summary>Each core's busy, idle and steal shares since <see cref="Start"/> (<see cref="ProcFs.CpuShares"/>).</summary>
-    public string Cores() => string.Join("; ", _cores.Select((start, cpu) => ProcFs.CpuShares(cpu, start, ProcFs.CpuTimes(cpu))));
+    /// <summary>Each core's busy, idle and steal shares since <see cref="Start"/>.</summary>
+    public string Cores() => _cores.Shares();
 
     private Dictionary<string, double> Sample()
     {

@@ -29,10 +29,20 @@ internal static class ProcFs
 
     /// <summary>Shares of <paramref name="cpu"/>'s time between two <see cref="CpuTimes"/> samples, e.g.
     /// <c>core 0: 95 % busy, 3 % idle, 2 % steal</c>.</summary>
-    public static string CpuShares(int cpu, (long Busy, long Idle, long Steal) start, (long Busy, long Idle, long Steal) end)
+    private static string CpuShares(int cpu, (long Busy, long Idle, long Steal) start, (long Busy, long Idle, long Steal) end)
     {
         var (busy, idle, steal) = (end.Busy - start.Busy, end.Idle - start.Idle, end.Steal - start.Steal);
         var total = Math.Max(1, busy + idle + steal);
         return FormattableString.Invariant($"core {cpu}: {100.0 * busy / total:F1} % busy, {100.0 * idle / total:F1} % idle, {100.0 * steal / total:F1} % steal");
+    }
+
+    /// <summary>A window over some CPUs' <see cref="CpuTimes"/>, from its creation to each <see cref="Shares"/> call.</summary>
+    public sealed class CpuWindow(IEnumerable<int> cpus)
+    {
+        private readonly List<(int Cpu, (long Busy, long Idle, long Steal) Start)> _start = [.. cpus.Select(c => (c, CpuTimes(c)))];
+
+        /// <summary>Each CPU's busy, idle and steal shares since the window opened, e.g.
+        /// <c>core 0: 95.1 % busy, 3.2 % idle, 1.7 % steal; core 1: …</c>.</summary>
+        public string Shares() => string.Join("; ", _start.Select(s => CpuShares(s.Cpu, s.Start, CpuTimes(s.Cpu))));
     }
 }

@@ -18,12 +18,11 @@ internal static partial class VisionBench
         foreach (var a in pinned ? ["-c", CorePinning.WorkerCore.ToString(CultureInfo.InvariantCulture), "dotnet", .. command] : command)
             psi.ArgumentList.Add(a);
         var threads = pinned ? "1 thread(s)" : "2 thread(s)";
-        var cores = Enumerable.Range(0, Environment.ProcessorCount).Where(c => !pinned || c == CorePinning.WorkerCore).ToList();
-        var start = cores.Select(ProcFs.CpuTimes).ToList();
+        var cores = new ProcFs.CpuWindow(Enumerable.Range(0, Environment.ProcessorCount).Where(c => !pinned || c == CorePinning.WorkerCore));
         using var process = Process.Start(psi)!;
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        var shares = string.Join("; ", cores.Select((c, i) => ProcFs.CpuShares(c, start[i], ProcFs.CpuTimes(c))));
+        var shares = cores.Shares();
         foreach (var line in output.Split('\n'))
         {
             if (line.StartsWith("single-face", StringComparison.Ordinal) && line.Contains(threads, StringComparison.Ordinal))
