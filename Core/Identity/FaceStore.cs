@@ -31,12 +31,14 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <param name="modelVersion">When set, only faces embedded by this model are searched (vectors of different
     /// models are not comparable; see the re-embedding job).</param>
+    /// <param name="efSearch">The HNSW search list size for this search; null = <see cref="IdentityOptions.EfSearch"/>.
+    /// The effective value is at least <paramref name="k"/>.</param>
     /// <returns>At most <paramref name="k"/> neighbours, distances ascending.</returns>
-    /// <exception cref="ArgumentException">Bad embedding or k.</exception>
+    /// <exception cref="ArgumentException">Bad embedding, k or efSearch.</exception>
     public async Task<IReadOnlyList<Neighbour>> NearestAsync(float[] embedding, int k, NpgsqlConnection connection,
-        NpgsqlTransaction? transaction, CancellationToken cancellationToken = default, string? modelVersion = null)
+        NpgsqlTransaction? transaction, CancellationToken cancellationToken = default, string? modelVersion = null, int? efSearch = null)
     {
-        var commands = NearestCommands(embedding, k, modelVersion);
+        var commands = NearestCommands(embedding, k, modelVersion, efSearch);
         var ownTransaction = transaction is null ? await connection.BeginTransactionAsync(cancellationToken) : null;
         try
         {
@@ -65,11 +67,13 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
     /// <param name="embedding">512 floats (see <see cref="ValidateEmbedding"/>).</param>
     /// <param name="k">Number of neighbours, ≥ 1.</param>
     /// <param name="modelVersion">When set, only faces embedded by this model are searched.</param>
-    /// <exception cref="ArgumentException">Bad embedding or k.</exception>
-    public IReadOnlyList<NpgsqlBatchCommand> NearestCommands(float[] embedding, int k, string? modelVersion = null)
+    /// <param name="efSearch">The HNSW search list size; null = <see cref="IdentityOptions.EfSearch"/>. At least k is used.</param>
+    /// <exception cref="ArgumentException">Bad embedding, k, or efSearch below 1.</exception>
+    public IReadOnlyList<NpgsqlBatchCommand> NearestCommands(float[] embedding, int k, string? modelVersion = null, int? efSearch = null)
     {
         ValidateEmbedding(embedding);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (efSearch is { } ef) ArgumentOutOfRangeException.ThrowIfLessThan(ef, 1, nameof(efSearch));
         var query = new NpgsqlBatchCommand(modelVersion is null ? NearestSql : NearestSameModelSql)
         {
             Parameters =
@@ -87,7 +91,7 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
             // iterative scan continues the HNSW scan until k rows pass the filter (or hnsw.max_scan_tuples).
             commands.Add(new NpgsqlBatchCommand("SET LOCAL hnsw.iterative_scan = strict_order"));
         }
-        commands.Add(new NpgsqlBatchCommand($"SET LOCAL hnsw.ef_search = {Math.Max(_options.EfSearch, k)}"));
+        commands.Add(new NpgsqlBatchCommand($"SET LOCAL hnsw.ef_search = {Math.Max(efSearch ?? _options.EfSearch, k)}"));
         // Measured: at ~10k faces (after ANALYZE) the planner prefers a sequential scan + top-N sort, whose real
         // cost it underestimates because every 2 KB vector is TOASTed: p50 61 ms, vs 7.5 ms through the HNSW index
         // at 100k. Keep the nearest-neighbour query on the index at every size.

@@ -100,8 +100,8 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
     /// <summary>
     /// Decides the person of <paramref name="face"/> from <paramref name="neighbours"/>, its search in this
     /// transaction (which must have seen the faces this transaction inserted before it): the vote; with no vote,
-    /// the advisory lock, a second search that sees faces committed meanwhile, and, still without a vote, a new
-    /// person row. The face is NOT inserted: send <see cref="InsertCommand"/> before the next face's search and
+    /// the advisory lock, a second search that sees faces committed meanwhile, with the larger
+    /// <see cref="IdentityOptions.NewPersonEfSearch"/>, and, still without a vote, a new person row. The face is NOT inserted: send <see cref="InsertCommand"/> before the next face's search and
     /// before committing (the lock is held until then).
     /// </summary>
     /// <returns>The assignment, with a fresh face id.</returns>
@@ -118,7 +118,9 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
         {
             await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({NewPersonLockKey})", connection, transaction))
                 await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-            match = Vote(await store.NearestAsync(face.Embedding, _options.TopK, connection, transaction, cancellationToken, origin.ModelVersion));
+            // A larger search list than the first search's: the index's misses would otherwise become duplicate persons.
+            var efSearch = Math.Max(_options.NewPersonEfSearch, _options.EfSearch);
+            match = Vote(await store.NearestAsync(face.Embedding, _options.TopK, connection, transaction, cancellationToken, origin.ModelVersion, efSearch));
             if (match is null)
             {
                 var personId = Guid.CreateVersion7();

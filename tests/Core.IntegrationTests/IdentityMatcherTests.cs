@@ -112,6 +112,37 @@ public sealed class IdentityMatcherTests(PostgresDatabaseFixture db) : IClassFix
     }
 
     [Fact]
+    public async Task OnlyTheNewPersonReSearchUsesTheLargerSearchList()
+    {
+        var matcher = TestData.Matcher(new IdentityOptions { EfSearch = 40, NewPersonEfSearch = 300 });
+        var e = TestData.RandomUnit(new Random(31));
+        await using var connection = await db.AppDataSource.OpenConnectionAsync();
+
+        // Unknown face: no vote, so the matcher searched again under the lock, with NewPersonEfSearch.
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var created = await matcher.AssignAsync(TestData.Face(e), await NewOriginAsync(), connection, transaction);
+            Assert.True(created.NewPerson);
+            Assert.Equal("300", await EfSearchAsync(connection, transaction));
+            await transaction.CommitAsync();
+        }
+        // The same face again: the first search votes, no second search.
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var matched = await matcher.AssignAsync(TestData.Face(e), await NewOriginAsync(), connection, transaction);
+            Assert.False(matched.NewPerson);
+            Assert.Equal("40", await EfSearchAsync(connection, transaction));
+            await transaction.CommitAsync();
+        }
+    }
+
+    private static async Task<string?> EfSearchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        await using var show = new NpgsqlCommand("SHOW hnsw.ef_search", connection, transaction);
+        return (string?)await show.ExecuteScalarAsync();
+    }
+
+    [Fact]
     public async Task ARepeatableReadTransactionIsRefused()
     {
         await using var connection = await db.AppDataSource.OpenConnectionAsync();

@@ -97,7 +97,8 @@ internal static class MatchBench
                 Console.WriteLine($"identity match at {faceCount} faces ({(uniform ? "uniform random vectors" : $"{identities} identities")}, top-10, ef_search {ef}, {queries} queries): " +
                     $"p50 {times[queries / 2]:F2} ms, p95 {times[(int)(queries * 0.95)]:F2} ms, max {times[^1]:F2} ms");
                 await Recall.MeasureAsync(tuned, new IdentityMatcher(tuned, options), conn,
-                    Enumerable.Range(0, recallQueries).Select(_ => Query(rng)).ToList(), personOf);
+                    Enumerable.Range(0, recallQueries).Select(_ => Query(rng)).ToList(), personOf,
+                    Math.Max(options.Value.NewPersonEfSearch, ef));
             }
         }
         finally

@@ -15,12 +15,15 @@ namespace FaceAspire.Worker.Bench;
 internal static class Recall
 {
     /// <param name="personOf">The identity each stored face belongs to (the bench stores faces without persons).</param>
+    /// <param name="recheckEfSearch">The ef_search of the matcher's re-search on the new-person path
+    /// (<see cref="IdentityOptions.NewPersonEfSearch"/>): each query whose HNSW vote finds no person but whose exact
+    /// vote does is searched again with it.</param>
     public static async Task MeasureAsync(FaceStore store, IdentityMatcher matcher, NpgsqlConnection connection,
-        IReadOnlyList<float[]> queries, IReadOnlyDictionary<Guid, Guid> personOf)
+        IReadOnlyList<float[]> queries, IReadOnlyDictionary<Guid, Guid> personOf, int recheckEfSearch)
     {
         if (queries.Count == 0) return;
         double found = 0;
-        int sameNearest = 0, sameDecision = 0;
+        int sameNearest = 0, sameDecision = 0, falseNew = 0, rescued = 0, falseMatch = 0, otherPerson = 0;
         IReadOnlyList<Neighbour> WithPersons(IEnumerable<Neighbour> ns) => [.. ns.Select(n => n with { PersonId = personOf[n.FaceId] })];
         foreach (var q in queries)
         {
@@ -28,10 +31,23 @@ internal static class Recall
             var exact = await ExactAsync(q, 10, connection);
             found += approximate.Count(n => exact.Any(e => e.FaceId == n.FaceId)) / (double)exact.Count;
             if (approximate.Count > 0 && approximate[0].FaceId == exact[0].FaceId) sameNearest++;
-            if (matcher.Vote(WithPersons(approximate))?.PersonId == matcher.Vote(WithPersons(exact))?.PersonId) sameDecision++;
+            Guid? byIndex = matcher.Vote(WithPersons(approximate))?.PersonId, byScan = matcher.Vote(WithPersons(exact))?.PersonId;
+            if (byIndex == byScan) { sameDecision++; continue; }
+            if (byIndex is null)
+            {
+                // What the matcher does next: the re-search under the new-person lock.
+                falseNew++;
+                if (matcher.Vote(WithPersons(await store.NearestAsync(q, 10, connection, null, efSearch: recheckEfSearch)))?.PersonId == byScan)
+                    rescued++;
+            }
+            else if (byScan is null) falseMatch++;
+            else otherPerson++;
         }
         Console.WriteLine($"  recall@10 {found / queries.Count:P1}, top-1 agreement {(double)sameNearest / queries.Count:P1}, " +
                           $"decision agreement {(double)sameDecision / queries.Count:P1} ({queries.Count} queries, exact = sequential scan)");
+        Console.WriteLine($"  decisions that differ: {queries.Count - sameDecision} = {falseNew} no person found by the index " +
+                          $"({rescued} of them found by the new-person re-search at ef_search {recheckEfSearch}) " +
+                          $"+ {falseMatch} matched where the scan finds no person + {otherPerson} another person");
     }
 
     private static async Task<List<Neighbour>> ExactAsync(float[] q, int k, NpgsqlConnection connection)
