@@ -24,6 +24,18 @@ public sealed class WorkerOptions
     public static int DefaultConcurrency => Math.Min(64, Environment.ProcessorCount + 1);
 
     /// <summary>
+    /// <c>AnalyzeFrame</c> messages RabbitMQ may deliver to this process ahead of their acknowledgement (the
+    /// prefetch count), range 1–1000; null (the default) = <see cref="Concurrency"/> + 1. One more than the
+    /// concurrency means that when a frame is acknowledged, the next is already in the process, instead of one broker
+    /// round trip later. At most one frame waits on a busy process; a process that dies returns it to the queue.
+    /// </summary>
+    [Range(1, 1000)]
+    public int? PrefetchCount { get; set; }
+
+    /// <summary>The prefetch count used: <see cref="PrefetchCount"/>, or <see cref="Concurrency"/> + 1.</summary>
+    public int EffectivePrefetchCount => PrefetchCount ?? Concurrency + 1;
+
+    /// <summary>
     /// Immediate retries of a frame after a transient error (connection loss, lock or statement timeout,
     /// deadlock), with exponential backoff; after the last one the message goes to <c>analyze-frame_error</c>
     /// and the frame is marked failed. Default 5, range 0–20.

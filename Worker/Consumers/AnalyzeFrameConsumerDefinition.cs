@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 namespace FaceAspire.Worker.Consumers;
 
 /// <summary>
-/// Endpoint <c>analyze-frame</c> (the queue the Api sends <c>AnalyzeFrame</c> to). Concurrency and prefetch are
-/// <see cref="WorkerOptions.Concurrency"/>: prefetching more than we can work on would park frames on a busy
-/// process while another sits idle. Retry: exponential backoff for transient errors only
+/// Endpoint <c>analyze-frame</c> (the queue the Api sends <c>AnalyzeFrame</c> to). Concurrency is
+/// <see cref="WorkerOptions.Concurrency"/>, prefetch <see cref="WorkerOptions.EffectivePrefetchCount"/> (one more:
+/// the next frame is in the process when one is acknowledged; more would park frames on a busy process while
+/// another sits idle). Retry: exponential backoff for transient errors only
 /// (<see cref="TransientErrors.IsTransient"/>); decode errors are ignored by the policy (the consumer records
 /// them itself), and other exceptions fault at once.
 /// </summary>
@@ -25,7 +26,7 @@ public sealed class AnalyzeFrameConsumerDefinition : ConsumerDefinition<AnalyzeF
         _options = options.Value;
         EndpointName = QueueName;
         ConcurrentMessageLimit = _options.Concurrency;
-        Endpoint(e => e.PrefetchCount = _options.Concurrency);
+        Endpoint(e => e.PrefetchCount = _options.EffectivePrefetchCount);
     }
 
     /// <inheritdoc />
