@@ -101,8 +101,9 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
     /// Decides the person of <paramref name="face"/> from <paramref name="neighbours"/>, its search in this
     /// transaction (which must have seen the faces this transaction inserted before it): the vote; with no vote,
     /// the advisory lock, a second search that sees faces committed meanwhile, with the larger
-    /// <see cref="IdentityOptions.NewPersonEfSearch"/>, and, still without a vote, a new person row. The face is NOT inserted: send <see cref="InsertCommand"/> before the next face's search and
-    /// before committing (the lock is held until then).
+    /// <see cref="IdentityOptions.NewPersonEfSearch"/>, and, still without a vote, a new person row. The face is NOT
+    /// inserted: send <see cref="InsertCommand"/> before the next face's search and before committing (the lock is
+    /// held until then).
     /// </summary>
     /// <returns>The assignment, with a fresh face id.</returns>
     /// <exception cref="ArgumentException">The observation is malformed.</exception>
