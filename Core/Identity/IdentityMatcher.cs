@@ -120,8 +120,8 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
             await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({NewPersonLockKey})", connection, transaction))
                 await lockCommand.ExecuteNonQueryAsync(cancellationToken);
             // A larger search list than the first search's: the index's misses would otherwise become duplicate persons.
-            var efSearch = Math.Max(_options.NewPersonEfSearch, _options.EfSearch);
-            match = Vote(await store.NearestAsync(face.Embedding, _options.TopK, connection, transaction, cancellationToken, origin.ModelVersion, efSearch));
+            match = Vote(await store.NearestAsync(face.Embedding, _options.TopK, connection, transaction, cancellationToken,
+                origin.ModelVersion, _options.EffectiveNewPersonEfSearch));
             if (match is null)
             {
                 var personId = Guid.CreateVersion7();

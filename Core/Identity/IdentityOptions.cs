@@ -39,6 +39,10 @@ public sealed class IdentityOptions
     [Range(1, 1000)]
     public int NewPersonEfSearch { get; set; } = 256;
 
+    /// <summary>The list the new-person re-search asks for: <see cref="NewPersonEfSearch"/>, or
+    /// <see cref="EfSearch"/> when that is larger (the re-search never searches less than the first search).</summary>
+    public int EffectiveNewPersonEfSearch => Math.Max(NewPersonEfSearch, EfSearch);
+
     /// <summary>The cosine distance equivalent of <see cref="MatchThreshold"/> (1 − similarity).</summary>
     public float MaxDistance => 1f - MatchThreshold;
 }

@@ -98,7 +98,7 @@ internal static class MatchBench
                     $"p50 {times[queries / 2]:F2} ms, p95 {times[(int)(queries * 0.95)]:F2} ms, max {times[^1]:F2} ms");
                 await Recall.MeasureAsync(tuned, new IdentityMatcher(tuned, options), conn,
                     Enumerable.Range(0, recallQueries).Select(_ => Query(rng)).ToList(), personOf,
-                    Math.Max(options.Value.NewPersonEfSearch, ef));
+                    options.Value.EffectiveNewPersonEfSearch);
             }
         }
         finally
