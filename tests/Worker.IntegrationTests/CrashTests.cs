@@ -43,8 +43,9 @@ public sealed class CrashTests(PipelineFixture fx) : IClassFixture<PipelineFixtu
         var reclaimed = await fx.ScalarAsync<long>("SELECT count(*) FROM frames WHERE id = ANY(@ids) AND attempts > 1", ("ids", ids.ToArray()));
         Assert.True(reclaimed >= 1, $"no frame was redelivered (A had finished {doneByA})");
         // Every frame A did not log as done, B took over: it analysed it, or (when A was killed between its commit and
-        // its log line) found it committed and republished it. A has at most 2 frames in flight (concurrency 2,
-        // prefetch 2), so at most 2 can be in that second group.
+        // its log line) found it committed and republished it. A analyses at most 2 frames at once (concurrency 2;
+        // the frame it prefetched beyond those was never started, so never committed), so at most 2 can be in that
+        // second group.
         var (bDone, bAlreadyDone) = (b.Count(" done: "), b.Count("was already done"));
         var takeover = $"A logged {doneByA} done, B {bDone} done and {bAlreadyDone} already done";
         Assert.True(bDone + bAlreadyDone >= FrameCount - doneByA, "B did not take over the rest: " + takeover);
