@@ -67,6 +67,23 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
         return 0;
     }
 
+    /// <summary>
+    /// The prefetch count of every consumer on <paramref name="queue"/> in this vhost, as the broker reports it
+    /// (<c>rabbitmqctl list_consumers</c>); one entry per consumer, in no particular order.
+    /// </summary>
+    public async Task<List<int>> ConsumerPrefetchCountsAsync(string queue)
+    {
+        var output = await _vhost!.CtlAsync("list_consumers", "-p", VirtualHost, "queue_name", "prefetch_count");
+        var counts = new List<int>();
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = line.Split('\t', ' ');
+            if (parts.Length >= 2 && parts[0] == queue && int.TryParse(parts[^1], out var n))
+                counts.Add(n);
+        }
+        return counts;
+    }
+
     /// <summary>The environment of a worker process for this database and vhost.</summary>
     /// <param name="concurrency">Worker:Concurrency.</param>
     /// <param name="extra">More settings (override the defaults).</param>

@@ -1,0 +1,38 @@
+using FaceAspire.Testing;
+using FaceAspire.Worker.IntegrationTests.Support;
+
+namespace FaceAspire.Worker.IntegrationTests;
+
+/// <summary>
+/// The prefetch a worker asks RabbitMQ for on <c>analyze-frame</c> (<c>Worker:PrefetchCount</c>): by default one
+/// more than its concurrency, so the next frame is in the process when one is acknowledged.
+/// </summary>
+public sealed class PrefetchTests(PipelineFixture fx) : IClassFixture<PipelineFixture>
+{
+    [Fact]
+    public async Task AWorkerPrefetchesOneMoreThanItsConcurrencyUnlessConfiguredOtherwise()
+    {
+        await fx.StartWorkerAsync("default-prefetch", concurrency: 2);
+        await fx.StartWorkerAsync("set-prefetch", concurrency: 2, new Dictionary<string, string> { ["Worker__PrefetchCount"] = "7" });
+
+        var counts = await fx.ConsumerPrefetchCountsAsync("analyze-frame");
+
+        Assert.Equal([3, 7], counts.Order());
+    }
+
+    [Fact]
+    public async Task AnOutOfRangePrefetchStopsTheWorkerBeforeItConsumesAnything()
+    {
+        await using var worker = ServiceProcess.Start(new ServiceProcessOptions("Worker")
+        {
+            Name = "bad-prefetch",
+            Environment = [.. PipelineFixture.ServiceDefaults, .. fx.WorkerEnvironment(2, new Dictionary<string, string> { ["Worker__PrefetchCount"] = "0" })],
+        });
+
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(worker.Lines, l => l.Contains("PrefetchCount", StringComparison.Ordinal));
+        Assert.Empty(await fx.ConsumerPrefetchCountsAsync("analyze-frame"));
+    }
+}
