@@ -55,25 +55,21 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     }
 
     /// <summary>Messages ready in <paramref name="queue"/> of this vhost (0 when the queue does not exist).</summary>
-    public async Task<int> QueueDepthAsync(string queue)
-    {
-        var output = await _vhost!.CtlAsync("list_queues", "-p", VirtualHost, "name", "messages");
-        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = line.Split('\t', ' ');
-            if (parts.Length >= 2 && parts[0] == queue && int.TryParse(parts[^1], out var n))
-                return n;
-        }
-        return 0;
-    }
+    public async Task<int> QueueDepthAsync(string queue) =>
+        (await CountsForQueueAsync(queue, "list_queues", "name", "messages")).FirstOrDefault();
 
     /// <summary>
     /// The prefetch count of every consumer on <paramref name="queue"/> in this vhost, as the broker reports it
     /// (<c>rabbitmqctl list_consumers</c>); one entry per consumer, in no particular order.
     /// </summary>
-    public async Task<List<int>> ConsumerPrefetchCountsAsync(string queue)
+    public Task<List<int>> ConsumerPrefetchCountsAsync(string queue) =>
+        CountsForQueueAsync(queue, "list_consumers", "queue_name", "prefetch_count");
+
+    // rabbitmqctl LIST -p VHOST NAME_COLUMN COUNT_COLUMN prints one "name<TAB>count" row per item, after header lines
+    // that never parse as such a row.
+    private async Task<List<int>> CountsForQueueAsync(string queue, string list, string nameColumn, string countColumn)
     {
-        var output = await _vhost!.CtlAsync("list_consumers", "-p", VirtualHost, "queue_name", "prefetch_count");
+        var output = await _vhost!.CtlAsync(list, "-p", VirtualHost, nameColumn, countColumn);
         var counts = new List<int>();
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
