@@ -33,6 +33,7 @@ public sealed class PrefetchTests(PipelineFixture fx) : IClassFixture<PipelineFi
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains(worker.Lines, l => l.Contains("PrefetchCount", StringComparison.Ordinal));
-        Assert.Empty(await fx.ConsumerPrefetchCountsAsync("analyze-frame"));
+        // The other test's workers may still be consuming in this vhost; none may have an unlimited prefetch (0).
+        Assert.DoesNotContain(0, await fx.ConsumerPrefetchCountsAsync("analyze-frame"));
     }
 }
