@@ -23,11 +23,8 @@ public sealed class PrefetchTests(PipelineFixture fx) : IClassFixture<PipelineFi
     [Fact]
     public async Task AnOutOfRangePrefetchStopsTheWorkerBeforeItConsumesAnything()
     {
-        await using var worker = ServiceProcess.Start(new ServiceProcessOptions("Worker")
-        {
-            Name = "bad-prefetch",
-            Environment = [.. PipelineFixture.ServiceDefaults, .. fx.WorkerEnvironment(2, new Dictionary<string, string> { ["Worker__PrefetchCount"] = "0" })],
-        });
+        await using var worker = ServiceProcess.Start(PipelineFixture.WorkerProcessOptions("bad-prefetch",
+            fx.WorkerEnvironment(2, new Dictionary<string, string> { ["Worker__PrefetchCount"] = "0" })));
 
         var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
 

@@ -127,8 +127,15 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     /// <param name="environment">Configuration as env vars, e.g. from <see cref="WorkerEnvironment"/>.</param>
     /// <exception cref="TimeoutException">No "Bus started" within 90 s, or the worker exited (output attached).</exception>
     public static Task<ServiceProcess> StartWorkerProcessAsync(string name, IReadOnlyDictionary<string, string> environment) =>
-        StartServiceAsync(new ServiceProcessOptions("Worker") { Name = name, Environment = [.. ServiceDefaults, .. environment] },
-            "Bus started");
+        StartServiceAsync(WorkerProcessOptions(name, environment), "Bus started");
+
+    /// <summary>
+    /// How a worker process is started: the Worker project with <see cref="ServiceDefaults"/>, then
+    /// <paramref name="environment"/> (e.g. from <see cref="WorkerEnvironment"/>). For tests that start one without
+    /// waiting for its bus, such as a worker expected to refuse its settings.
+    /// </summary>
+    public static ServiceProcessOptions WorkerProcessOptions(string name, IReadOnlyDictionary<string, string> environment) =>
+        new("Worker") { Name = name, Environment = [.. ServiceDefaults, .. environment] };
 
     /// <summary>
     /// Starts a service process (Worker or Api; <see cref="ServiceDefaults"/> are the caller's to add) and waits until
