@@ -18,8 +18,9 @@ internal static class Recall
     /// <param name="recheckEfSearch">The ef_search of the matcher's re-search on the new-person path
     /// (<see cref="IdentityOptions.NewPersonEfSearch"/>): each query whose HNSW vote finds no person but whose exact
     /// vote does is searched again with it.</param>
+    /// <param name="modelVersion">The stored faces' embedding model: the matcher searches only faces of its own model.</param>
     public static async Task MeasureAsync(FaceStore store, IdentityMatcher matcher, NpgsqlConnection connection,
-        IReadOnlyList<float[]> queries, IReadOnlyDictionary<Guid, Guid> personOf, int recheckEfSearch)
+        IReadOnlyList<float[]> queries, IReadOnlyDictionary<Guid, Guid> personOf, int recheckEfSearch, string modelVersion)
     {
         if (queries.Count == 0) return;
         double found = 0;
@@ -27,7 +28,7 @@ internal static class Recall
         IReadOnlyList<Neighbour> WithPersons(IEnumerable<Neighbour> ns) => [.. ns.Select(n => n with { PersonId = personOf[n.FaceId] })];
         foreach (var q in queries)
         {
-            var approximate = await store.NearestAsync(q, 10, connection, null);
+            var approximate = await store.NearestAsync(q, 10, connection, null, modelVersion: modelVersion);
             var exact = await ExactAsync(q, 10, connection);
             found += approximate.Count(n => exact.Any(e => e.FaceId == n.FaceId)) / (double)exact.Count;
             if (approximate.Count > 0 && approximate[0].FaceId == exact[0].FaceId) sameNearest++;
@@ -37,7 +38,7 @@ internal static class Recall
             {
                 // What the matcher does next: the re-search under the new-person lock.
                 falseNew++;
-                if (matcher.Vote(WithPersons(await store.NearestAsync(q, 10, connection, null, efSearch: recheckEfSearch)))?.PersonId == byScan)
+                if (matcher.Vote(WithPersons(await store.NearestAsync(q, 10, connection, null, modelVersion: modelVersion, efSearch: recheckEfSearch)))?.PersonId == byScan)
                     rescued++;
             }
             else if (byScan is null) falseMatch++;
