@@ -66,7 +66,8 @@ public sealed class FaceStoreTests(TwoThousandFacesFixture db) : IClassFixture<T
     }
 
     [Theory]
-    [InlineData(64, 0.80)]   // the default; measured 0.852
+    [InlineData(40, 0.65)]   // the default; measured 0.728 and 0.744
+    [InlineData(64, 0.80)]   // measured 0.852
     [InlineData(400, 0.97)]  // the knob works
     public async Task NearestRecallsTheBruteForceTopTenForRandomQueries(int efSearch, double minRecall)
     {
