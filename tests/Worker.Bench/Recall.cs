@@ -25,7 +25,7 @@ internal static class Recall
         if (queries.Count == 0) return;
         double found = 0;
         int sameNearest = 0, sameDecision = 0, falseNew = 0, rescued = 0, falseMatch = 0, otherPerson = 0;
-        IReadOnlyList<Neighbour> WithPersons(IEnumerable<Neighbour> ns) => [.. ns.Select(n => n with { PersonId = personOf[n.FaceId] })];
+        IReadOnlyList<Neighbour> WithPersons(IEnumerable<Neighbour> ns) => Recall.WithPersons(ns, personOf);
         foreach (var q in queries)
         {
             var approximate = await store.NearestAsync(q, 10, connection, null, modelVersion: modelVersion);
@@ -50,6 +50,11 @@ internal static class Recall
                           $"({rescued} of them found by the new-person re-search at ef_search {recheckEfSearch}) " +
                           $"+ {falseMatch} matched where the scan finds no person + {otherPerson} another person");
     }
+
+    /// <summary><paramref name="neighbours"/> with their identities as persons (the bench stores faces without
+    /// persons), for <see cref="IdentityMatcher.Vote"/>.</summary>
+    public static IReadOnlyList<Neighbour> WithPersons(IEnumerable<Neighbour> neighbours, IReadOnlyDictionary<Guid, Guid> personOf) =>
+        [.. neighbours.Select(n => n with { PersonId = personOf[n.FaceId] })];
 
     private static async Task<List<Neighbour>> ExactAsync(float[] q, int k, NpgsqlConnection connection)
     {
