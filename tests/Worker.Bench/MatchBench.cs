@@ -14,8 +14,8 @@ namespace FaceAspire.Worker.Bench;
 /// as the worker issues them, and the matcher's whole decision (that query, plus the new-person re-search when it
 /// finds nobody). Embeddings are clustered like real faces: N/20 identities, each face = its identity's random
 /// direction plus noise (cosine ≈ 0.7 to the centre, ≈ 0.5 between two faces of one person, ≈ 0 across people), and
-/// each query is a new face of a stored identity — a returning person. <c>--twins</c> pairs the identities into lookalikes, <c>--random</c> stores uniformly random vectors
-/// (<see cref="Embeddings"/>).
+/// each query is a new face of a stored identity — a returning person. <c>--twins</c> pairs the identities into
+/// lookalikes, <c>--random</c> stores uniformly random vectors (<see cref="Embeddings"/>).
 /// </summary>
 internal static class MatchBench
 {
