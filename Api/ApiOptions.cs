@@ -32,6 +32,17 @@ public sealed class ApiOptions
     [Range(0, 3600)]
     public int ApiKeyCacheSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Most thumbnails made at once by one Api process (default: its processor count). Each decodes the stored photo
+    /// at full size (<see cref="Apis.ThumbnailGate"/>); thumbnails already made do not count.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentThumbnails { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>First thumbnail requests that may wait for a turn (default 100). More → 503 with <c>Retry-After</c>.</summary>
+    [Range(0, 100_000)]
+    public int ThumbnailQueueLimit { get; set; } = 100;
+
     /// <summary>Largest page of a list endpoint (JSON), default 500.</summary>
     [Range(1, 100_000)]
     public int MaxPageSize { get; set; } = 500;
