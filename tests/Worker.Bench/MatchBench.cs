@@ -27,8 +27,10 @@ internal static class MatchBench
     /// <param name="recallQueries">Queries whose HNSW top-10 is compared with the exact top-10 (sequential scan).</param>
     /// <param name="efSearch">The <c>hnsw.ef_search</c> values to time (<see cref="IdentityOptions.EfSearch"/>), each
     /// on the same stored faces and the same queries, so their latency and recall compare within one graph.</param>
+    /// <param name="newPersonWriters">When above 0, <see cref="NewPersonBench"/> with that many writers after each
+    /// ef_search value's figures (its new persons stay stored, so later values search a few more faces).</param>
     public static async Task RunAsync(int faceCount, int queries, Embeddings vectors = Embeddings.Clustered, bool keep = false,
-        (int M, int EfConstruction)? hnsw = null, int recallQueries = 100, IReadOnlyList<int>? efSearch = null)
+        (int M, int EfConstruction)? hnsw = null, int recallQueries = 100, IReadOnlyList<int>? efSearch = null, int newPersonWriters = 0)
     {
         int identities = Math.Max(1, faceCount / FacesPerIdentity);
         var uniform = vectors == Embeddings.Uniform;
@@ -116,6 +118,8 @@ internal static class MatchBench
                 await Recall.MeasureAsync(tuned, matcher, conn,
                     Enumerable.Range(0, recallQueries).Select(_ => Query(rng)).ToList(), personOf,
                     options.Value.EffectiveNewPersonEfSearch, origin.ModelVersion);
+                if (newPersonWriters > 0)
+                    await NewPersonBench.RunAsync(db.AppDataSource, options.Value, origin, newPersonWriters, perWriter: 50);
             }
         }
         finally
@@ -149,7 +153,7 @@ internal static class MatchBench
         return v;
     }
 
-    private static float[] UnitVector(Random random)
+    internal static float[] UnitVector(Random random)
     {
         var v = new float[512];
         double norm = 0;
@@ -166,6 +170,6 @@ internal static class MatchBench
         return v;
     }
 
-    private static FaceObservation Observation(float[] embedding) => new(10, 10, 50, 50, new float[10], 0.9f, 0.8f, embedding,
+    internal static FaceObservation Observation(float[] embedding) => new(10, 10, 50, 50, new float[10], 0.9f, 0.8f, embedding,
         [0, 0, 0, 0, 0, 0, 1], EmotionLabels.All[6], 1f, null, null, null);
 }
