@@ -133,6 +133,59 @@ public sealed class FaceStore(IOptions<IdentityOptions> options)
         ORDER BY distance
         """;
 
+    /// <summary>
+    /// A statement that returns its own snapshot as text (<c>pg_current_snapshot()::text</c>, <c>xmin:xmax:xip,…</c>).
+    /// Sent before a search in one batch of a READ COMMITTED transaction, it is no newer than the search's snapshot
+    /// (each statement takes its own, in order), so every face that search could not see was written by a transaction
+    /// this snapshot cannot see either: <see cref="WrittenSinceCommand"/> finds those.
+    /// </summary>
+    public static NpgsqlBatchCommand SnapshotCommand() => new("SELECT pg_current_snapshot()::text");
+
+    /// <summary>
+    /// The <paramref name="k"/> faces of <paramref name="modelVersion"/> nearest to <paramref name="embedding"/> by
+    /// exact full-precision cosine distance, among the faces whose vector was written (inserted or re-embedded) by a
+    /// transaction that <paramref name="snapshot"/> cannot see: in progress when it was taken, or begun after
+    /// (<see cref="WrittenSinceSql"/>). Same columns and order as <see cref="NearestSql"/>; read with
+    /// <see cref="ReadNeighboursAsync"/>. Its cost grows with the faces written since the snapshot, not with the table.
+    /// </summary>
+    /// <param name="embedding">512 floats (see <see cref="ValidateEmbedding"/>).</param>
+    /// <param name="k">Number of neighbours, ≥ 1.</param>
+    /// <param name="snapshot">A snapshot from <see cref="SnapshotCommand"/>.</param>
+    /// <param name="modelVersion">Only faces embedded by this model.</param>
+    /// <exception cref="ArgumentException">Bad embedding, k, or an empty snapshot or model version.</exception>
+    public static NpgsqlBatchCommand WrittenSinceCommand(float[] embedding, int k, string snapshot, string modelVersion)
+    {
+        ValidateEmbedding(embedding);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentException.ThrowIfNullOrEmpty(snapshot);
+        ArgumentException.ThrowIfNullOrEmpty(modelVersion);
+        return new NpgsqlBatchCommand(WrittenSinceSql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<float[]>("q", NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = embedding },
+                new NpgsqlParameter<int>("k", k),
+                new NpgsqlParameter<string>("s", snapshot),
+                new NpgsqlParameter<string>("mv", modelVersion),
+            },
+        };
+    }
+
+    /// <summary>
+    /// <see cref="WrittenSinceCommand"/>'s query. A transaction is invisible to snapshot <c>s</c> exactly when its id is
+    /// ≥ <c>pg_snapshot_xmax(s)</c> or in <c>pg_snapshot_xip(s)</c>; both are lookups in the btree on
+    /// <c>faces.written_xact</c> (migration <c>FaceWriteTransaction</c>), combined by a BitmapOr. Written this way
+    /// rather than with <c>NOT pg_visible_in_snapshot(…)</c>, which would read every face since the snapshot's xmin:
+    /// one long-running writer would make that range, and the scan under the lock, grow without bound.
+    /// </summary>
+    public const string WrittenSinceSql = """
+        SELECT id, person_id, (embedding <=> @q::vector)::real AS distance FROM faces
+        WHERE model_version = @mv
+          AND (written_xact >= pg_snapshot_xmax(@s::pg_snapshot)
+               OR written_xact = ANY (ARRAY(SELECT pg_snapshot_xip(@s::pg_snapshot))))
+        ORDER BY distance LIMIT @k
+        """;
+
     /// <summary>Inserts one face row including its embedding. The frame and person (if any) must exist.</summary>
     /// <exception cref="ArgumentException">The observation fails <see cref="FaceObservation.Validate"/>.</exception>
     /// <exception cref="PostgresException">Foreign key or constraint violation.</exception>

@@ -10,12 +10,17 @@ namespace FaceAspire.Core.Identity;
 /// with its similarity; the person with the highest summed similarity wins; with no vote, a new person is made.
 /// <para>
 /// Race-free person creation: two workers that see the same new face at once would both find no match and both
-/// create a person. So the "no match → create" path takes a transaction-scoped advisory lock
-/// (<c>pg_advisory_xact_lock(<see cref="NewPersonLockKey"/>)</c>) and then searches AGAIN. The lock is held until
-/// the transaction ends, i.e. until the face that created the person is committed; under READ COMMITTED every
-/// statement takes a fresh snapshot, so the re-search after acquiring the lock sees faces committed by whoever
-/// held it before. Hence the transaction must be READ COMMITTED (checked). Only new-person creation is
-/// serialised; matches to existing persons never take the lock.
+/// create a person. So a face without a vote is searched again at <see cref="IdentityOptions.NewPersonEfSearch"/>
+/// (the index's misses would otherwise become duplicate persons), in one round trip with a statement that records a
+/// snapshot no newer than that search's (<see cref="FaceStore.SnapshotCommand"/>). Still without a vote, the matcher
+/// takes a transaction-scoped advisory lock (<c>pg_advisory_xact_lock(<see cref="NewPersonLockKey"/>)</c>) and, under
+/// it, computes exact distances to the faces that snapshot could not see (<see cref="FaceStore.WrittenSinceCommand"/>):
+/// whoever created a person before releasing the lock had committed its face, so that face is either in the
+/// re-search's view or among these. Only then is a person created; the lock is held until the transaction ends, i.e.
+/// until the face that created the person is committed. Under READ COMMITTED the statement after the lock takes a
+/// fresh snapshot and sees those commits; hence the transaction must be READ COMMITTED (checked). Only new-person
+/// creation is serialised, and the lock covers a scan of the faces written meanwhile (docs/adr/0012), not an index
+/// search; matches to existing persons never take the lock.
 /// </para>
 /// <para>
 /// Lock order (no deadlocks): faces are matched and inserted first (only key-share locks on persons), person
@@ -100,10 +105,9 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
     /// <summary>
     /// Decides the person of <paramref name="face"/> from <paramref name="neighbours"/>, its search in this
     /// transaction (which must have seen the faces this transaction inserted before it): the vote; with no vote,
-    /// the advisory lock, a second search that sees faces committed meanwhile, with the larger
-    /// <see cref="IdentityOptions.NewPersonEfSearch"/>, and, still without a vote, a new person row. The face is NOT
-    /// inserted: send <see cref="InsertCommand"/> before the next face's search and before committing (the lock is
-    /// held until then).
+    /// <see cref="SearchAgainAsync"/> and its vote; still with none, <see cref="CreateUnlessFoundAsync"/>. The face is
+    /// NOT inserted: send <see cref="InsertCommand"/> before the next face's search and before committing (a new
+    /// person's lock is held until then).
     /// </summary>
     /// <returns>The assignment, with a fresh face id.</returns>
     /// <exception cref="ArgumentException">The observation is malformed.</exception>
@@ -113,26 +117,74 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
     {
         face.Validate();
         RequireReadCommitted(transaction);
-        var match = Vote(neighbours);
-        var newPerson = false;
-        if (match is null)
-        {
-            await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({NewPersonLockKey})", connection, transaction))
-                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-            // A larger search list than the first search's: the index's misses would otherwise become duplicate persons.
-            match = Vote(await store.NearestAsync(face.Embedding, _options.TopK, connection, transaction, cancellationToken,
-                origin.ModelVersion, _options.EffectiveNewPersonEfSearch));
-            if (match is null)
-            {
-                var personId = Guid.CreateVersion7();
-                await store.CreatePersonAsync(personId, connection, transaction, cancellationToken);
-                match = (personId, float.NaN);
-                newPerson = true;
-            }
-        }
-        var (person, similarity) = match.Value;
-        return new FaceAssignment(Guid.CreateVersion7(), person, newPerson, newPerson ? null : similarity, face.Quality, origin.CapturedAt);
+        if (Vote(neighbours) is { } match)
+            return Assigned(face, origin, match.PersonId, match.BestSimilarity);
+        var again = await SearchAgainAsync(face, origin.ModelVersion, connection, transaction, cancellationToken);
+        if (Vote(again.Neighbours) is { } found)
+            return Assigned(face, origin, found.PersonId, found.BestSimilarity);
+        return await CreateUnlessFoundAsync(face, origin, again, connection, transaction, cancellationToken);
     }
+
+    /// <summary>
+    /// The new-person path's re-search, without the lock: the snapshot (<see cref="FaceStore.SnapshotCommand"/>) and
+    /// the HNSW top-<see cref="IdentityOptions.TopK"/> at <see cref="IdentityOptions.EffectiveNewPersonEfSearch"/>, in
+    /// one round trip, the snapshot first.
+    /// </summary>
+    /// <exception cref="ArgumentException">The observation is malformed.</exception>
+    public async Task<NewPersonSearch> SearchAgainAsync(FaceObservation face, string modelVersion, NpgsqlConnection connection,
+        NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        face.Validate();
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { FaceStore.SnapshotCommand() } };
+        foreach (var command in store.NearestCommands(face.Embedding, _options.TopK, modelVersion, _options.EffectiveNewPersonEfSearch))
+            batch.BatchCommands.Add(command);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var snapshot = reader.GetString(0);
+        await reader.NextResultAsync(cancellationToken);
+        return new NewPersonSearch(await FaceStore.ReadNeighboursAsync(reader, cancellationToken), snapshot);
+    }
+
+    /// <summary>
+    /// Under the new-person lock (taken here, held until the transaction ends): the faces written since
+    /// <paramref name="search"/>'s snapshot (<see cref="FaceStore.WrittenSinceCommand"/>, exact distances) join its
+    /// neighbours, and the nearest <see cref="IdentityOptions.TopK"/> of both vote; with no vote, a new person row.
+    /// </summary>
+    /// <param name="face">The face (validated).</param>
+    /// <param name="origin">Its frame, capture time, source and embedding model.</param>
+    /// <param name="search">This face's <see cref="SearchAgainAsync"/> in this transaction, whose neighbours gave no vote.</param>
+    /// <param name="connection">An open connection.</param>
+    /// <param name="transaction">Its READ COMMITTED transaction; the lock is held until it ends.</param>
+    /// <param name="cancellationToken">Cancels the statements.</param>
+    /// <returns>The assignment (<see cref="FaceAssignment.NewPerson"/> when a person was made), with a fresh face id.</returns>
+    /// <exception cref="ArgumentException">The observation is malformed.</exception>
+    /// <exception cref="InvalidOperationException">The transaction is not READ COMMITTED.</exception>
+    public async Task<FaceAssignment> CreateUnlessFoundAsync(FaceObservation face, FaceOrigin origin, NewPersonSearch search,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        face.Validate();
+        RequireReadCommitted(transaction);
+        IReadOnlyList<Neighbour> since;
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({NewPersonLockKey})"));
+            // After the lock in the same batch: its own statement, so its snapshot is taken once the lock is held.
+            batch.BatchCommands.Add(FaceStore.WrittenSinceCommand(face.Embedding, _options.TopK, search.Snapshot, origin.ModelVersion));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            since = await FaceStore.ReadNeighboursAsync(reader, cancellationToken);
+        }
+        // A face in both is the same face; the later read wins (its vector may have been re-embedded meanwhile).
+        var merged = since.Concat(search.Neighbours).DistinctBy(n => n.FaceId).OrderBy(n => n.Distance).Take(_options.TopK).ToList();
+        if (Vote(merged) is { } match)
+            return Assigned(face, origin, match.PersonId, match.BestSimilarity);
+        var personId = Guid.CreateVersion7();
+        await store.CreatePersonAsync(personId, connection, transaction, cancellationToken);
+        return new FaceAssignment(Guid.CreateVersion7(), personId, true, null, face.Quality, origin.CapturedAt);
+    }
+
+    private static FaceAssignment Assigned(FaceObservation face, FaceOrigin origin, Guid personId, float similarity) =>
+        new(Guid.CreateVersion7(), personId, false, similarity, face.Quality, origin.CapturedAt);
 
     private static void RequireReadCommitted(NpgsqlTransaction transaction)
     {
@@ -185,3 +237,8 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
         return assignment;
     }
 }
+
+/// <summary>The new-person path's re-search (<see cref="IdentityMatcher.SearchAgainAsync"/>).</summary>
+/// <param name="Neighbours">Its HNSW top-k, nearest first.</param>
+/// <param name="Snapshot">A snapshot no newer than the search's (<c>pg_current_snapshot()::text</c>).</param>
+public sealed record NewPersonSearch(IReadOnlyList<Neighbour> Neighbours, string Snapshot);

@@ -26,16 +26,17 @@ public sealed class IdentityOptions
     /// Default 40 (docs/adr/0011-first-search-ef-search-40.md): at 100k faces its p95 was 3.17–3.72 ms against
     /// 4.38–4.52 ms at 64 on the same graphs. Its misses (a stored person absent from the top-k) go to the new-person
     /// path, whose re-search at <see cref="NewPersonEfSearch"/> found the exact scan's person for every miss in 2,000
-    /// checked queries; the price is that 0.6–3.6 % of returning faces, not 0–0.5 %, pay that re-search under the
-    /// new-person lock.
+    /// checked queries; the price is that 0.6–3.6 % of returning faces, not 0–0.5 %, pay that re-search (outside the
+    /// new-person lock since ADR 0012).
     /// </summary>
     [Range(1, 1000)]
     public int EfSearch { get; set; } = 40;
 
     /// <summary>
     /// <c>hnsw.ef_search</c> of the second search on the new-person path: when the first search's neighbours give no
-    /// vote, the matcher takes the new-person lock and searches again before creating a person, with this larger
-    /// list. A face the index misses would otherwise become a duplicate identity of someone already stored.
+    /// vote, the matcher searches again with this larger list before it takes the new-person lock and creates a person
+    /// (<see cref="IdentityMatcher.SearchAgainAsync"/>). A face the index misses would otherwise become a duplicate
+    /// identity of someone already stored.
     /// Measured (Worker.Bench, 100k clustered faces, 2,000 queries of stored identities): with ef_search 64, 9
     /// decisions differed from an exact scan, all 9 "no person found", and a re-search at 256 found the right person
     /// for all 9; a search at 256 costs p50 8.2 / p95 9.7 ms against 2.3 / 3.2 ms at 64, paid only on this path.

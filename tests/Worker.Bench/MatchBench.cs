@@ -90,8 +90,8 @@ internal static class MatchBench
                 for (var i = 0; i < 20; i++)
                     await tuned.NearestAsync(Query(rng), 10, conn, null, modelVersion: origin.ModelVersion);
                 // times: the query alone. decisions: what the matcher spends to decide (IdentityMatcher.DecideAsync):
-                // the query, plus the new-person re-search when its neighbours give no vote (without the uncontended
-                // advisory lock's round trip, which the matcher sends before it).
+                // the query, plus the new-person re-search when its neighbours give no vote (without its snapshot
+                // statement, sent in the same round trip).
                 var matcher = new IdentityMatcher(tuned, options);
                 var (times, decisions, researched) = (new double[queries], new double[queries], 0);
                 for (var i = 0; i < queries; i++)
