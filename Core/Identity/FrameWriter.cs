@@ -46,7 +46,9 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
     /// emotion-log row per face, the persons' counters, and the frame's status <c>done</c> with its size. The frame
     /// row is locked first (<c>FOR UPDATE</c>), so two deliveries of the same frame cannot both write; if the frame
     /// is already done, nothing is written and the stored result comes back. Deadlock and serialization failures
-    /// (SQLSTATE 40P01, 40001) are retried up to 3 times with fresh face ids.
+    /// (SQLSTATE 40P01, 40001) are retried up to 3 times with fresh face ids, and so are foreign-key violations
+    /// (23503): a person the search voted for can be merged away or deleted before the face's INSERT commits, and a
+    /// new search decides again (a frame deleted meanwhile then ends in <see cref="KeyNotFoundException"/>).
     /// </summary>
     /// <param name="frameId">An existing frame.</param>
     /// <param name="width">Decoded (EXIF-oriented) width in pixels.</param>
@@ -68,6 +70,7 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
                 return await WriteOnceAsync(frameId, width, height, modelVersion, faces, cancellationToken);
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                                                  or PostgresErrorCodes.ForeignKeyViolation
                                               && attempt < MaxAttempts)
             {
             }

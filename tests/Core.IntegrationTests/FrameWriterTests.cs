@@ -142,6 +142,44 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
     }
 
     [Fact]
+    public async Task APersonMergedAwayBetweenTheSearchAndTheInsertIsDecidedAgainNotSentToTheErrorQueue()
+    {
+        var rng = new Random(46);
+        var e = TestData.RandomUnit(rng);
+        var writer = Writer();
+        var source = (await writer.WriteAsync(await TestData.InsertFrameAsync(db.AppDataSource), 100, 100, Model, [TestData.Face(e)])).Faces[0].PersonId!.Value;
+        var target = (await writer.WriteAsync(await TestData.InsertFrameAsync(db.AppDataSource), 100, 100, Model,
+            [TestData.Face(TestData.RandomUnit(rng))])).Faces[0].PersonId!.Value;
+
+        // A merge (PersonMerger's statements: move the faces, delete the source) is under way, not yet committed ...
+        await using var merge = await db.AppDataSource.OpenConnectionAsync();
+        await using var mergeTransaction = await merge.BeginTransactionAsync();
+        await using (var statements = new Npgsql.NpgsqlCommand(
+            "UPDATE faces SET person_id = @t WHERE person_id = @s; DELETE FROM persons WHERE id = @s", merge, mergeTransaction))
+        {
+            statements.Parameters.AddWithValue("s", source);
+            statements.Parameters.AddWithValue("t", target);
+            await statements.ExecuteNonQueryAsync();
+        }
+        // ... when a frame of the source's face is written: its search still sees the source, and the face's INSERT
+        // waits for the merge's row lock on that person.
+        var frame = await TestData.InsertFrameAsync(db.AppDataSource);
+        var write = writer.WriteAsync(frame, 100, 100, Model, [TestData.Face(TestData.Noisy(e, 0.3, rng))]);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await TestData.ScalarAsync(db.AppDataSource, 
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()") == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline && !write.IsCompleted, "the write never waited for the merge");
+            await Task.Delay(10);
+        }
+        await mergeTransaction.CommitAsync();
+
+        var result = await write; // the foreign key violation is retried: the new search sees the merged faces
+        Assert.Equal(target, result.Faces[0].PersonId);
+        Assert.False(result.Faces[0].NewPerson);
+    }
+
+    [Fact]
     public async Task LaterFacesOfAFrameMatchTheFacesWrittenBeforeThemInTheSameTransaction()
     {
         // Each face's search must see the faces of its own frame inserted before it (one batch carries the previous
