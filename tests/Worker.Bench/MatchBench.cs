@@ -109,12 +109,11 @@ internal static class MatchBench
                     }
                     decisions[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
                 }
-                Array.Sort(times);
-                Array.Sort(decisions);
+                var queryLatency = Latency.P50P95(times); // sorts: times[^1] is the max
                 Console.WriteLine($"identity match at {faceCount} faces ({(uniform ? "uniform random vectors" : $"{identities} identities{(twins ? " in lookalike pairs" : "")}")}, top-10, ef_search {ef}, {queries} queries): " +
-                    $"p50 {times[queries / 2]:F2} ms, p95 {times[(int)(queries * 0.95)]:F2} ms, max {times[^1]:F2} ms");
+                    $"{queryLatency}, max {times[^1]:F2} ms");
                 Console.WriteLine($"  the matcher's decision (the query + the re-search at ef_search {options.Value.EffectiveNewPersonEfSearch} " +
-                    $"when no person is found, {researched} of {queries}): p50 {decisions[queries / 2]:F2} ms, p95 {decisions[(int)(queries * 0.95)]:F2} ms");
+                    $"when no person is found, {researched} of {queries}): {Latency.P50P95(decisions)}");
                 await Recall.MeasureAsync(tuned, matcher, conn,
                     Enumerable.Range(0, recallQueries).Select(_ => Query(rng)).ToList(), personOf,
                     options.Value.EffectiveNewPersonEfSearch, origin.ModelVersion);

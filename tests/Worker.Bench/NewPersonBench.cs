@@ -24,34 +24,29 @@ internal static class NewPersonBench
     public static async Task RunAsync(NpgsqlDataSource dataSource, IdentityOptions options, FaceOrigin origin, int writers, int perWriter)
     {
         var matcher = new IdentityMatcher(new FaceStore(Options.Create(options)), Options.Create(options));
+        var randoms = Enumerable.Range(0, writers).Select(w => new Random(700_000 + w)).ToArray();
+        Task<FaceAssignment> AssignNewAsync(int writer) =>
+            matcher.AssignAsync(MatchBench.Observation(MatchBench.UnitVector(randoms[writer])), origin, dataSource);
+        Task EachWriterAsync(Func<int, Task> write) => Task.WhenAll(Enumerable.Range(0, writers).Select(write));
+
+        // Untimed, and finished by every writer before the clock starts: connections opened, statements prepared.
+        await EachWriterAsync(async w => { for (var i = 0; i < Warmup; i++) await AssignNewAsync(w); });
         var times = new double[writers * perWriter];
         var created = 0;
-        var start = new TaskCompletionSource();
-        var warm = new CountdownEvent(writers);
-        var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        var sw = Stopwatch.StartNew();
+        await EachWriterAsync(async w =>
         {
-            var random = new Random(700_000 + w);
-            for (var i = 0; i < Warmup; i++)
-                await matcher.AssignAsync(MatchBench.Observation(MatchBench.UnitVector(random)), origin, dataSource);
-            warm.Signal();
-            await start.Task;
             for (var i = 0; i < perWriter; i++)
             {
                 var t = Stopwatch.GetTimestamp();
-                var assignment = await matcher.AssignAsync(MatchBench.Observation(MatchBench.UnitVector(random)), origin, dataSource);
+                var assignment = await AssignNewAsync(w);
                 times[w * perWriter + i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
                 if (assignment.NewPerson)
                     Interlocked.Increment(ref created);
             }
-        })).ToList();
-        warm.Wait();
-        var sw = Stopwatch.StartNew();
-        start.SetResult();
-        await Task.WhenAll(tasks);
+        });
         var seconds = sw.Elapsed.TotalSeconds;
-        Array.Sort(times);
         Console.WriteLine($"  new persons, {writers} concurrent writers × {perWriter} faces: {times.Length / seconds:F1} persons/s; " +
-            $"per face (its whole transaction) p50 {times[times.Length / 2]:F2} ms, p95 {times[(int)(times.Length * 0.95)]:F2} ms; " +
-            $"{created} of {times.Length} made a new person");
+            $"per face (its whole transaction) {Latency.P50P95(times)}; {created} of {times.Length} made a new person");
     }
 }
