@@ -22,44 +22,50 @@ public sealed class NewPersonCatchUpTests(PostgresDatabaseFixture db) : IClassFi
     public async Task APersonCreatedBetweenTheReSearchAndTheLockIsFoundNotCreatedTwice()
     {
         var e = TestData.RandomUnit(new Random(31));
-        var origin = await NewOriginAsync();
-        await using var connection = await db.AppDataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
-        var again = await _matcher.SearchAgainAsync(TestData.Face(e), Model, connection, transaction);
-        Assert.Null(_matcher.Vote(again.Neighbours));
-
-        // Another worker sees the same new face, creates its person and commits before this one takes the lock.
-        var other = await _matcher.AssignAsync(TestData.Face(TestData.Noisy(e, 0.3, new Random(32))), await NewOriginAsync(), db.AppDataSource);
-        Assert.True(other.NewPerson);
-
-        var decided = await _matcher.CreateUnlessFoundAsync(TestData.Face(e), origin, again, connection, transaction);
+        FaceAssignment? other = null;
+        var decided = await DecideWithAWriterBetweenAsync(e, async () =>
+        {
+            // Another worker sees the same new face, creates its person and commits before this one takes the lock.
+            other = await _matcher.AssignAsync(TestData.Face(TestData.Noisy(e, 0.3, new Random(32))), await NewOriginAsync(), db.AppDataSource);
+            Assert.True(other.NewPerson);
+        });
         Assert.False(decided.NewPerson);
-        Assert.Equal(other.PersonId, decided.PersonId);
+        Assert.Equal(other!.PersonId, decided.PersonId);
     }
 
     [Fact]
     public async Task AFaceReEmbeddedIntoTheModelAfterTheReSearchIsFound()
     {
         var e = TestData.RandomUnit(new Random(41));
+        // The only similar face is of another model, so the re-search finds nobody ...
         var old = await _matcher.AssignAsync(TestData.Face(e), await NewOriginAsync("old_model@000000000000"), db.AppDataSource);
-        var origin = await NewOriginAsync();
-        await using var connection = await db.AppDataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
-        var again = await _matcher.SearchAgainAsync(TestData.Face(e), Model, connection, transaction);
-        Assert.Null(_matcher.Vote(again.Neighbours)); // the only similar face is of another model
-
-        // The re-embedding job moves that face to this model (as Worker/Jobs/ReembedJob does) and commits.
-        await using (var update = db.AppDataSource.CreateCommand("UPDATE faces SET embedding = @e::vector, model_version = @mv WHERE id = @id"))
+        var decided = await DecideWithAWriterBetweenAsync(e, async () =>
         {
+            // ... until the re-embedding job moves that face to this model (as Worker/Jobs/ReembedJob does) and commits.
+            await using var update = db.AppDataSource.CreateCommand("UPDATE faces SET embedding = @e::vector, model_version = @mv WHERE id = @id");
             update.Parameters.AddWithValue("e", e);
             update.Parameters.AddWithValue("mv", Model);
             update.Parameters.AddWithValue("id", old.FaceId);
             Assert.Equal(1, await update.ExecuteNonQueryAsync());
-        }
-
-        var decided = await _matcher.CreateUnlessFoundAsync(TestData.Face(e), origin, again, connection, transaction);
+        });
         Assert.False(decided.NewPerson);
         Assert.Equal(old.PersonId, decided.PersonId);
+    }
+
+    /// <summary>
+    /// The new-person path for a face of <paramref name="e"/> in a transaction of its own, with
+    /// <paramref name="betweenReSearchAndLock"/> run and committed on other connections after the re-search (which
+    /// must find nobody) and before <see cref="IdentityMatcher.CreateUnlessFoundAsync"/> takes the lock.
+    /// </summary>
+    private async Task<FaceAssignment> DecideWithAWriterBetweenAsync(float[] e, Func<Task> betweenReSearchAndLock)
+    {
+        var origin = await NewOriginAsync();
+        await using var connection = await db.AppDataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
+        var again = await _matcher.SearchAgainAsync(TestData.Face(e), Model, connection, transaction);
+        Assert.Null(_matcher.Vote(again.Neighbours));
+        await betweenReSearchAndLock();
+        return await _matcher.CreateUnlessFoundAsync(TestData.Face(e), origin, again, connection, transaction);
     }
 
     [Fact]
