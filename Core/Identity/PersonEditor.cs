@@ -9,7 +9,8 @@ namespace FaceAspire.Core.Identity;
 /// unassign faces, delete a person with everything it owns. Each edit is ONE transaction that also writes its
 /// <c>audit_log</c> row (actions <c>person.rename</c>, <c>person.hide</c>, <c>person.unhide</c>,
 /// <c>person.cover</c>, <c>person.split</c>, <c>person.move</c>, <c>person.unassign</c>, <c>person.delete</c>) and
-/// recomputes the counters of every person it touched. Merges are in <see cref="PersonMerger"/>. Thread-safe.
+/// recomputes the counters of every person it touched; a deadlock or serialization failure runs it again
+/// (<see cref="PersonEdits.InTransactionAsync{T}"/>). Merges are in <see cref="PersonMerger"/>. Thread-safe.
 /// </summary>
 public sealed class PersonEditor(NpgsqlDataSource dataSource)
 {
@@ -117,7 +118,8 @@ public sealed class PersonEditor(NpgsqlDataSource dataSource)
         var erased = 0;
         await InTransactionAsync(async (c, t) =>
         {
-            RequireAll(await LockPersonsAsync([personId], c, t, cancellationToken), personId);
+            if (!await LockPersonToDeleteAsync(personId, c, t, cancellationToken))
+                throw new KeyNotFoundException($"Person {personId} does not exist.");
             var name = await ScalarAsync<string>("SELECT name FROM persons WHERE id = @id", c, t, cancellationToken, ("id", personId));
             // The cover points at one of these faces; clear it first so the FK action does not rewrite the row.
             await ExecuteAsync("UPDATE persons SET cover_face_id = NULL WHERE id = @id", c, t, cancellationToken, ("id", personId));
@@ -164,11 +166,10 @@ public sealed class PersonEditor(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await work(connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    private Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken) =>
+        PersonEdits.InTransactionAsync(dataSource, async (c, t) =>
+        {
+            await work(c, t);
+            return true;
+        }, cancellationToken);
 }

@@ -29,6 +29,52 @@ internal static class PersonEdits
         return found;
     }
 
+    /// <summary>
+    /// Locks a person that this edit will DELETE, <c>FOR UPDATE</c>, before any other lock of the edit. Returns whether
+    /// it exists.
+    /// </summary>
+    /// <remarks>
+    /// A worker inserting a face holds a KEY SHARE lock on its person (the foreign key) until it commits, and updates
+    /// the person's counters at the end of the same transaction. Had the edit locked <c>FOR NO KEY UPDATE</c> and only
+    /// deleted later, each would wait for the other: the worker's counter update for the edit's lock, the edit's
+    /// DELETE for the worker's KEY SHARE (a deadlock, and PostgreSQL aborted the operator's merge or delete).
+    /// <c>FOR UPDATE</c> conflicts with KEY SHARE at once, so the edit first waits for a worker already writing a face
+    /// of this person (its later statements then see that face and take it along), and a worker arriving later waits
+    /// for the edit and then decides again (<see cref="FrameWriter"/> retries the foreign-key violation). Taking this
+    /// lock first also means the edit holds no other row lock while it waits.
+    /// </remarks>
+    public static async Task<bool> LockPersonToDeleteAsync(Guid id, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken) =>
+        await ScalarAsync<Guid?>("SELECT id FROM persons WHERE id = @id FOR UPDATE", connection, transaction, cancellationToken,
+            ("id", id)) is not null;
+
+    /// <summary>
+    /// Runs an edit as ONE transaction on a connection of its own and commits it. When PostgreSQL aborts it as a
+    /// deadlock victim or for a serialization failure (SQLSTATE 40P01, 40001), the whole edit runs again, up to 3
+    /// attempts: <paramref name="work"/> must decide from what it reads inside the transaction. Two operators editing
+    /// the same persons in opposite orders (merging A into B while B is merged into A) end this way: the retried edit
+    /// then finds its person gone and throws <see cref="KeyNotFoundException"/>, which the Admin shows as a message.
+    /// </summary>
+    public static async Task<T> InTransactionAsync<T>(NpgsqlDataSource dataSource,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                                              && attempt < 3)
+            {
+            }
+        }
+    }
+
     /// <summary>Throws <see cref="KeyNotFoundException"/> unless every id in <paramref name="ids"/> was locked.</summary>
     public static void RequireAll(HashSet<Guid> locked, params Guid[] ids)
     {

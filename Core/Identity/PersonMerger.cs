@@ -10,7 +10,8 @@ namespace FaceAspire.Core.Identity;
 /// ids and a JSON snapshot of the source (plus the target's name before the merge, since an unnamed target takes
 /// the source's name). Undo recreates the source from the snapshot with the SAME id and moves back the recorded
 /// faces that are still on the target (faces moved or deleted since stay where they are). Both steps are one
-/// transaction each, audited as <c>person.merge</c> / <c>person.unmerge</c>. Thread-safe.
+/// transaction each (run again after a deadlock or serialization failure: <see cref="PersonEdits.InTransactionAsync{T}"/>),
+/// audited as <c>person.merge</c> / <c>person.unmerge</c>. Thread-safe.
 /// </summary>
 public sealed class PersonMerger(NpgsqlDataSource dataSource)
 {
@@ -22,9 +23,16 @@ public sealed class PersonMerger(NpgsqlDataSource dataSource)
     {
         if (sourceId == targetId)
             throw new ArgumentException("A person cannot be merged into itself.", nameof(targetId));
-        await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var t = await c.BeginTransactionAsync(cancellationToken);
-        RequireAll(await LockPersonsAsync([sourceId, targetId], c, t, cancellationToken), sourceId, targetId);
+        return await InTransactionAsync(dataSource, (c, t) => MergeInAsync(sourceId, targetId, actor, c, t, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<long> MergeInAsync(Guid sourceId, Guid targetId, string actor, NpgsqlConnection c, NpgsqlTransaction t,
+        CancellationToken cancellationToken)
+    {
+        // The source is deleted below: lock it first, FOR UPDATE, so a worker writing one of its faces is waited for.
+        if (!await LockPersonToDeleteAsync(sourceId, c, t, cancellationToken))
+            throw new KeyNotFoundException($"Person {sourceId} does not exist.");
+        RequireAll(await LockPersonsAsync([targetId], c, t, cancellationToken), targetId);
         var sourceName = await ScalarAsync<string>("SELECT name FROM persons WHERE id = @id", c, t, cancellationToken, ("id", sourceId));
         var targetName = await ScalarAsync<string>("SELECT name FROM persons WHERE id = @id", c, t, cancellationToken, ("id", targetId));
         var snapshot = await ScalarAsync<string>(
@@ -52,7 +60,6 @@ public sealed class PersonMerger(NpgsqlDataSource dataSource)
         }
         await AuditAsync(actor, "person.merge", targetId.ToString(),
             new { mergeId, source = sourceId, sourceName, targetName, faces = moved.Length }, c, t, cancellationToken);
-        await t.CommitAsync(cancellationToken);
         return mergeId;
     }
 
@@ -60,10 +67,12 @@ public sealed class PersonMerger(NpgsqlDataSource dataSource)
     /// <returns>The number of faces moved back to the recreated source.</returns>
     /// <exception cref="KeyNotFoundException">No such merge.</exception>
     /// <exception cref="InvalidOperationException">Already undone, or a person with the source id exists again.</exception>
-    public async Task<int> UndoAsync(long mergeId, string actor, CancellationToken cancellationToken = default)
+    public Task<int> UndoAsync(long mergeId, string actor, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(dataSource, (c, t) => UndoInAsync(mergeId, actor, c, t, cancellationToken), cancellationToken);
+
+    private static async Task<int> UndoInAsync(long mergeId, string actor, NpgsqlConnection c, NpgsqlTransaction t,
+        CancellationToken cancellationToken)
     {
-        await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var t = await c.BeginTransactionAsync(cancellationToken);
         Guid targetId, sourceId;
         Guid[] moved;
         string snapshot;
@@ -113,7 +122,6 @@ public sealed class PersonMerger(NpgsqlDataSource dataSource)
         await ExecuteAsync("UPDATE person_merges SET undone_at = now() WHERE id = @id", c, t, cancellationToken, ("id", mergeId));
         await AuditAsync(actor, "person.unmerge", sourceId.ToString(),
             new { mergeId, target = targetId, facesBack = back.Length, facesRecorded = moved.Length }, c, t, cancellationToken);
-        await t.CommitAsync(cancellationToken);
         return back.Length;
     }
 }
