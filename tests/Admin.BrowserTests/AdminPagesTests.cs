@@ -8,7 +8,8 @@ namespace FaceAspire.Admin.BrowserTests;
 /// <summary>
 /// The admin's pages in Chromium, in order on one database: sign-in, the 5 persons of the train photos, rename,
 /// merge + audit + undo, split, the emotion explorer and its CSV, the live dashboard, keys, suggestions, audit, and
-/// the webcam page with Chromium's fake camera playing a real-face clip through the real Api and Worker.
+/// the webcam page with Chromium's fake camera playing a real-face clip through the real Api and Worker, the jobs page,
+/// and deleting a person (twice, from a stale second tab).
 /// Every page visited is saved to artifacts/screenshots/.
 /// </summary>
 [TestCaseOrderer(StepOrderer.Name, StepOrderer.Assembly)]
@@ -288,6 +289,34 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    [Fact, Step(13)]
+    public async Task DeletingAPersonErasesItsFacesAndAStalePageSaysItIsGoneInsteadOfFailing()
+    {
+        var rose = await app.PersonOfSourceAsync("train/rose_leslie");
+        var faces = await FaceIdsAsync(rose);
+        Assert.NotEmpty(faces);
+        var page = await app.NewSignedInPageAsync();
+        var stale = await app.NewSignedInPageAsync(); // the same person open in a second tab
+        foreach (var p in new[] { page, stale })
+        {
+            p.Dialog += (_, dialog) => dialog.AcceptAsync(); // the "Delete this person…?" confirmation
+            await p.GotoAsync(Url($"/Persons/Details/{rose}"));
+        }
+
+        await page.ClickAsync("form[action*=Delete] button");
+        await page.WaitForURLAsync(new Regex("/Persons$"));
+        await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync($"Person deleted with {faces.Count} face(s)");
+        await app.ScreenshotAsync(page, "17-person-deleted");
+        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM faces WHERE id = ANY(@f)", ("f", faces.ToArray())));
+        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM emotions WHERE face_id = ANY(@f)", ("f", faces.ToArray())));
+
+        await stale.ClickAsync("form[action*=Delete] button");
+        await stale.WaitForURLAsync(new Regex("/Persons$"));
+        await Assertions.Expect(stale.Locator(".flash.error")).ToContainTextAsync("no longer exists");
+        Assert.Equal(1L, await app.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'person.delete' AND subject = @s",
+            ("s", rose.ToString())));
     }
 
     private async Task<List<Guid>> FaceIdsAsync(Guid person)

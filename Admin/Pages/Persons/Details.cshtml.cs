@@ -119,11 +119,21 @@ public sealed class DetailsModel(FaceDbContext db, PersonEditor editor, PersonMe
             ? Task.FromResult(Fail("Tick the faces to unassign first."))
             : RunAsync(() => editor.UnassignFacesAsync(SelectedFaces, Actor, ct), $"{SelectedFaces.Count} face(s) unassigned.");
 
-    /// <summary>Deletes the person with its faces and emotion rows.</summary>
+    /// <summary>
+    /// Deletes the person with its faces and emotion rows. A person already gone (deleted or merged from another
+    /// page, or the same form sent twice) is reported as such, not as an error page.
+    /// </summary>
     public async Task<IActionResult> OnPostDeleteAsync(CancellationToken ct)
     {
-        var erased = await editor.DeleteAsync(Id, Actor, ct);
-        Flash = $"Person deleted with {erased} face(s) and their emotion records.";
+        try
+        {
+            var erased = await editor.DeleteAsync(Id, Actor, ct);
+            Flash = $"Person deleted with {erased} face(s) and their emotion records.";
+        }
+        catch (KeyNotFoundException)
+        {
+            FlashError = "This person no longer exists: it was deleted or merged meanwhile. Nothing was deleted.";
+        }
         return RedirectToPage("Index");
     }
 
