@@ -43,6 +43,17 @@ public sealed class WorkerOptions
     [Range(0, 20)]
     public int RetryLimit { get; set; } = 5;
 
+    /// <summary>
+    /// How long, in seconds, a frame waits for PostgreSQL to come back when it cannot be reached at all
+    /// (<see cref="Pipeline.TransientErrors.IsDatabaseUnreachable"/>: a restart, a failover, a lost network), trying
+    /// again every second, before the outage counts as a failure of the frame. Meanwhile the worker takes no new
+    /// frames (its slots are all waiting), so the queue keeps them. Default 600; range 0–1500, below RabbitMQ's
+    /// <c>consumer_timeout</c> (1,800 s by default), after which the broker would close the channel of an unacknowledged
+    /// delivery.
+    /// </summary>
+    [Range(0, 1500)]
+    public int DatabaseOutageWaitSeconds { get; set; } = 600;
+
     /// <summary>First backoff interval in milliseconds (doubling up to <see cref="RetryMaxIntervalMs"/>). Default 200.</summary>
     [Range(1, 60_000)]
     public int RetryMinIntervalMs { get; set; } = 200;

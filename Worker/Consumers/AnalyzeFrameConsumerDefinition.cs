@@ -9,9 +9,10 @@ namespace FaceAspire.Worker.Consumers;
 /// Endpoint <c>analyze-frame</c> (the queue the Api sends <c>AnalyzeFrame</c> to). Concurrency is
 /// <see cref="WorkerOptions.Concurrency"/>, prefetch <see cref="WorkerOptions.EffectivePrefetchCount"/> (one more:
 /// the next frame is in the process when one is acknowledged; more would park frames on a busy process while
-/// another sits idle). Retry: exponential backoff for transient errors only
-/// (<see cref="TransientErrors.IsTransient"/>); decode errors are ignored by the policy (the consumer records
-/// them itself), and other exceptions fault at once.
+/// another sits idle). Retry: an unreachable database is waited out for up to
+/// <see cref="WorkerOptions.DatabaseOutageWaitSeconds"/> (<see cref="DatabaseOutageRetry"/>); other transient errors
+/// (<see cref="TransientErrors.IsTransient"/>) get exponential backoff; decode errors are ignored by the policy (the
+/// consumer records them itself), and other exceptions fault at once.
 /// </summary>
 public sealed class AnalyzeFrameConsumerDefinition : ConsumerDefinition<AnalyzeFrameConsumer>
 {
@@ -33,12 +34,15 @@ public sealed class AnalyzeFrameConsumerDefinition : ConsumerDefinition<AnalyzeF
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<AnalyzeFrameConsumer> consumerConfigurator, IRegistrationContext context)
     {
+        // Outer: an unreachable database is waited out, holding the slot, so the queue keeps the frames that have not
+        // started; short retries alone failed every frame the worker took during a restart.
+        endpointConfigurator.UseMessageRetry(r => r.WaitOutDatabaseOutage(_options.DatabaseOutageWaitSeconds));
         endpointConfigurator.UseMessageRetry(r =>
         {
             r.Exponential(_options.RetryLimit, TimeSpan.FromMilliseconds(_options.RetryMinIntervalMs),
                 TimeSpan.FromMilliseconds(_options.RetryMaxIntervalMs), TimeSpan.FromMilliseconds(_options.RetryMinIntervalMs));
             r.Ignore<ImageDecodeException>();
-            r.Handle<Exception>(TransientErrors.IsTransient);
+            r.Handle<Exception>(DatabaseOutageRetry.IsTransientButNotAnOutage);
         });
     }
 }

@@ -63,11 +63,7 @@ public static class Extensions
             x.AddConsumer<IdentifyFacesConsumer>(c => c.ConcurrentMessageLimit = concurrency);
             x.AddConsumer<EnrolPersonConsumer>(c => c.ConcurrentMessageLimit = 1);
             x.AddConsumer<RunJobConsumer, RunJobConsumerDefinition>();
-            x.AddConsumer<AnalyzeFrameFaultConsumer>(c => c.UseMessageRetry(r =>
-            {
-                r.Exponential(10, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
-                r.Handle<Exception>(TransientErrors.IsTransient);
-            }));
+            x.AddConsumer<AnalyzeFrameFaultConsumer, AnalyzeFrameFaultConsumerDefinition>();
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(new Uri(messaging));
