@@ -27,7 +27,7 @@ internal static unsafe partial class Interop
             }
             logger ??= NullLogger.Instance;
             int level = logger.IsEnabled(LogLevel.Trace) ? OrtLoggingLevelVerbose
-                : logger.IsEnabled(LogLevel.Information) ? OrtLoggingLevelInfo
+                : logger.IsEnabled(LogLevel.Debug) ? OrtLoggingLevelInfo
                 : OrtLoggingLevelWarning;
             var env = new EnvHandle();
             nint pointer;
@@ -79,7 +79,9 @@ internal static unsafe partial class Interop
                 LogLevel level = severity switch
                 {
                     OrtLoggingLevelVerbose => LogLevel.Trace,
-                    OrtLoggingLevelInfo => LogLevel.Information,
+                    // ORT's INFO is diagnostics (every arena extension, graph transformers), dozens of lines per
+                    // worker start and more after each new input size: Debug, not the services' default Information.
+                    OrtLoggingLevelInfo => LogLevel.Debug,
                     OrtLoggingLevelWarning => LogLevel.Warning,
                     OrtLoggingLevelError => LogLevel.Error,
                     _ => LogLevel.Critical,
