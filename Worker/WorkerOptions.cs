@@ -47,7 +47,8 @@ public sealed class WorkerOptions
     /// How long, in seconds, a frame waits for PostgreSQL to come back when it cannot be reached at all
     /// (<see cref="Pipeline.TransientErrors.IsDatabaseUnreachable"/>: a restart, a failover, a lost network), trying
     /// again every second, before the outage counts as a failure of the frame. Meanwhile the worker takes no new
-    /// frames (its slots are all waiting), so the queue keeps them. Default 600; range 0–1500, below RabbitMQ's
+    /// frames (its slots are all waiting), so the queue keeps them. 0: an outage is an ordinary transient error
+    /// (<see cref="RetryLimit"/>). Default 600; range 0–1500, below RabbitMQ's
     /// <c>consumer_timeout</c> (1,800 s by default), after which the broker would close the channel of an unacknowledged
     /// delivery.
     /// </summary>

@@ -39,10 +39,15 @@ public sealed class AnalyzeFrameConsumerDefinition : ConsumerDefinition<AnalyzeF
         endpointConfigurator.UseMessageRetry(r => r.WaitOutDatabaseOutage(_options.DatabaseOutageWaitSeconds));
         endpointConfigurator.UseMessageRetry(r =>
         {
-            r.Exponential(_options.RetryLimit, TimeSpan.FromMilliseconds(_options.RetryMinIntervalMs),
-                TimeSpan.FromMilliseconds(_options.RetryMaxIntervalMs), TimeSpan.FromMilliseconds(_options.RetryMinIntervalMs));
+            // MassTransit 8.4's exponential policy with a limit of 0 throws IndexOutOfRangeException at the first
+            // error (ExponentialRetryContext.Delay), which faulted the frame with that as its reason: 0 means none.
+            if (_options.RetryLimit == 0)
+                r.None();
+            else
+                r.Exponential(_options.RetryLimit, TimeSpan.FromMilliseconds(_options.RetryMinIntervalMs),
+                    TimeSpan.FromMilliseconds(_options.RetryMaxIntervalMs), TimeSpan.FromMilliseconds(_options.RetryMinIntervalMs));
             r.Ignore<ImageDecodeException>();
-            r.Handle<Exception>(DatabaseOutageRetry.IsTransientButNotAnOutage);
+            r.Handle(DatabaseOutageRetry.OrdinaryTransient(_options.DatabaseOutageWaitSeconds));
         });
     }
 }

@@ -19,7 +19,7 @@ public sealed class AnalyzeFrameFaultConsumerDefinition(IOptions<WorkerOptions> 
         consumerConfigurator.UseMessageRetry(r =>
         {
             r.Exponential(10, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
-            r.Handle<Exception>(DatabaseOutageRetry.IsTransientButNotAnOutage);
+            r.Handle(DatabaseOutageRetry.OrdinaryTransient(options.Value.DatabaseOutageWaitSeconds));
         });
     }
 }

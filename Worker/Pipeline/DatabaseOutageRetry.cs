@@ -4,8 +4,9 @@ namespace FaceAspire.Worker.Pipeline;
 
 /// <summary>
 /// The retry policy that waits out an unreachable database (<see cref="TransientErrors.IsDatabaseUnreachable"/>).
-/// Configure it as the OUTER retry filter of a consumer, before its ordinary retry policy, whose handled exceptions
-/// must exclude these: every other error then keeps its short exponential budget, and only an outage is waited for.
+/// Configure it as the OUTER retry filter of a consumer, before its ordinary retry policy, which handles
+/// <see cref="OrdinaryTransient"/>: every other error then keeps its short exponential budget, and only an outage is
+/// waited for.
 /// </summary>
 public static class DatabaseOutageRetry
 {
@@ -20,11 +21,20 @@ public static class DatabaseOutageRetry
     /// <param name="waitSeconds">0–1500 (<see cref="WorkerOptions.DatabaseOutageWaitSeconds"/>); 0 waits not at all.</param>
     public static void WaitOutDatabaseOutage(this IRetryConfigurator retry, int waitSeconds)
     {
+        if (waitSeconds <= 0)
+        {
+            retry.None(); // an interval policy needs at least one retry
+            return;
+        }
         retry.Interval((int)Math.Ceiling(waitSeconds / ProbeInterval.TotalSeconds), ProbeInterval);
         retry.Handle<Exception>(TransientErrors.IsDatabaseUnreachable);
     }
 
-    /// <summary>The ordinary policy's filter: transient, and not an outage (which the outer policy waits out).</summary>
-    public static bool IsTransientButNotAnOutage(Exception exception) =>
-        TransientErrors.IsTransient(exception) && !TransientErrors.IsDatabaseUnreachable(exception);
+    /// <summary>
+    /// The ordinary policy's filter: transient errors, except outages when <paramref name="waitSeconds"/> &gt; 0 (the
+    /// outer policy waits those out). With 0, an outage is an ordinary transient error again, with its short budget.
+    /// </summary>
+    public static Func<Exception, bool> OrdinaryTransient(int waitSeconds) => waitSeconds > 0
+        ? e => TransientErrors.IsTransient(e) && !TransientErrors.IsDatabaseUnreachable(e)
+        : TransientErrors.IsTransient;
 }
