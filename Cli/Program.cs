@@ -11,7 +11,7 @@ const string Usage = """
       calibrate-identity [--data DIR]                             ROC AUC and best threshold on identity sets
       import DIR [--recursive] [--watch] [--source NAME] [--api URL --key KEY] [--parallel N]
                                                                   post a folder's photos to the ingest API (resumable)
-      jobs run retention|recluster|reindex|reembed [--params JSON] [--no-wait] [--api URL --key KEY]
+      jobs run retention|recluster|reindex|reembed|reprocess [--params JSON] [--no-wait] [--api URL --key KEY]
       jobs status ID | jobs list                                  maintenance jobs over the API, with progress
     Models come from models/manifest.json (run models/fetch.sh first).
     """;

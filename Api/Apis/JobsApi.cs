@@ -11,7 +11,7 @@ namespace FaceAspire.Api.Apis;
 
 /// <summary>A job as the API reports it.</summary>
 /// <param name="Id">Job id.</param>
-/// <param name="Kind">One of retention, recluster, reindex, reembed.</param>
+/// <param name="Kind">One of retention, recluster, reindex, reembed, reprocess.</param>
 /// <param name="Status">queued, running, done or failed.</param>
 /// <param name="Done">Units done.</param>
 /// <param name="Total">Units to do, or null while unknown.</param>
@@ -37,7 +37,7 @@ public static class JobsApi
         var api = app.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization();
         api.MapPost("/{kind}", RequestJob)
             .WithName("RequestJob")
-            .WithSummary("Queue a maintenance job: retention, recluster, reindex or reembed (optional JSON object of parameters)")
+            .WithSummary("Queue a maintenance job: retention, recluster, reindex, reembed or reprocess (optional JSON object of parameters)")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .DisableAntiforgery();
         api.MapGet("/{id:guid}", GetJob).WithName("GetJob").WithSummary("A job's status and progress");

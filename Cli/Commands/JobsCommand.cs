@@ -43,7 +43,7 @@ public static class JobsCommand
                 Console.WriteLine(await http.GetStringAsync("api/jobs"));
                 return 0;
             default:
-                throw new UsageException("jobs run retention|recluster|reindex|reembed [--params JSON] [--no-wait] | jobs status ID | jobs list");
+                throw new UsageException("jobs run retention|recluster|reindex|reembed|reprocess [--params JSON] [--no-wait] | jobs status ID | jobs list");
         }
     }
 

@@ -12,8 +12,11 @@ public static class JobKinds
     /// <summary>Recomputes embeddings of faces stored by another embedding model.</summary>
     public const string Reembed = "reembed";
 
+    /// <summary>Queues every failed frame again, except those whose image cannot be decoded or is missing.</summary>
+    public const string Reprocess = "reprocess";
+
     /// <summary>Every kind.</summary>
-    public static IReadOnlyList<string> All { get; } = [Retention, Recluster, Reindex, Reembed];
+    public static IReadOnlyList<string> All { get; } = [Retention, Recluster, Reindex, Reembed, Reprocess];
 
     /// <summary>True for a known kind (ordinal, lower case).</summary>
     public static bool IsKnown(string kind) => All.Contains(kind, StringComparer.Ordinal);

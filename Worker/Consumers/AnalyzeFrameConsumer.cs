@@ -54,7 +54,7 @@ public sealed class AnalyzeFrameConsumer(
         }
         if (work.Content.Length == 0)
         {
-            await FailAsync(context, frameId, "image bytes are missing");
+            await FailAsync(context, frameId, FrameFailures.MissingBytes);
             return;
         }
 
@@ -69,7 +69,7 @@ public sealed class AnalyzeFrameConsumer(
         catch (ImageDecodeException e)
         {
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
-            await FailAsync(context, frameId, $"image could not be decoded: {e.Message}");
+            await FailAsync(context, frameId, $"{FrameFailures.Undecodable}: {e.Message}");
             return;
         }
         activity?.SetTag("faces", analysis.Faces.Count);

@@ -22,7 +22,7 @@ public sealed class AnalyzeFrameFaultConsumer(FrameWriter writer, ILogger<Analyz
     {
         var frameId = context.Message.Message.FrameId;
         var first = context.Message.Exceptions.FirstOrDefault();
-        var reason = first is null ? "processing failed" : $"processing failed after retries: {first.ExceptionType}: {first.Message}";
+        var reason = first is null ? FrameFailures.RetriesExhausted : $"{FrameFailures.RetriesExhausted}: {first.ExceptionType}: {first.Message}";
         if (reason.Length > MaxReasonLength)
             reason = reason[..MaxReasonLength];
         try

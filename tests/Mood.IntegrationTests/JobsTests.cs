@@ -19,10 +19,11 @@ public sealed class JobsTests(JobsTests.Fixture fx) : IClassFixture<JobsTests.Fi
     {
         var content = parameters is null ? null : Images.Json(parameters);
         var accepted = await Images.ExpectAsync(await fx.Client.PostAsync($"api/jobs/{kind}", content), HttpStatusCode.Accepted);
-        return await WaitJobAsync(accepted.GetProperty("id").GetGuid());
+        return await WaitJobAsync(fx, accepted.GetProperty("id").GetGuid());
     }
 
-    private async Task<JsonElement> WaitJobAsync(Guid id)
+    /// <summary>Polls <c>GET /api/jobs/{id}</c> until the job is done (fails the test if it fails or takes over 3 min).</summary>
+    internal static async Task<JsonElement> WaitJobAsync(SystemFixture fx, Guid id)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)
@@ -96,7 +97,7 @@ public sealed class JobsTests(JobsTests.Fixture fx) : IClassFixture<JobsTests.Fi
         var worker = await fx.StartWorkerAsync("worker-restarted", 1); // a (re)started worker checks the model tags
         await worker.WaitForOutputAsync("re-embedding job", TimeSpan.FromSeconds(60));
         var jobId = await fx.ScalarAsync<Guid>("SELECT id FROM jobs WHERE kind = 'reembed' ORDER BY created_at DESC LIMIT 1");
-        var job = await WaitJobAsync(jobId);
+        var job = await WaitJobAsync(fx, jobId);
         Assert.Equal(before.Count, job.GetProperty("result").GetProperty("reembedded").GetInt32());
         Assert.Equal(job.GetProperty("total").GetInt32(), job.GetProperty("done").GetInt32());
 

@@ -1,5 +1,4 @@
 using FaceAspire.Core.Contracts;
-using FaceAspire.Testing;
 using FaceAspire.Worker.IntegrationTests.Support;
 
 namespace FaceAspire.Worker.IntegrationTests;
@@ -29,21 +28,12 @@ public sealed class OutageTests(PipelineFixture fx) : IClassFixture<PipelineFixt
             ids.Add(await fx.IngestAndSendAsync(frame, "outage-test"));
         await RedeliveryTests.WaitUntilAsync(() => worker.Count(" done: ") >= 3, TimeSpan.FromMinutes(2), worker);
 
-        var infra = fx.Infrastructure;
-        try
+        await fx.WithDatabaseDownAsync(async () =>
         {
-            await ScriptRunner.RunAsync(infra.RepoRoot, infra.Instance, "infra/postgres.sh", "stop");
             var doneAtStop = worker.Count(" done: ");
             await Task.Delay(TimeSpan.FromSeconds(6));
             Assert.True(worker.Count(" done: ") <= doneAtStop + 2, "frames were done while the database was down:\n" + worker.Tail());
-        }
-        finally
-        {
-            await ScriptRunner.RunAsync(infra.RepoRoot, infra.Instance, "infra/postgres.sh", "start");
-            // This process's pooled connections died with the server.
-            fx.AppDataSource.Clear();
-            fx.OwnerDataSource.Clear();
-        }
+        });
 
         await fx.WaitSettledAsync(ids, TimeSpan.FromMinutes(3));
         Assert.Equal(FrameCount, (await fx.StatusCountsAsync(ids)).GetValueOrDefault(FrameStatus.Done));

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FaceAspire.Admin.Pages.Jobs;
 
 /// <summary>
-/// Maintenance jobs (retention, re-cluster, index rebuild, re-embedding): start one with a POST, follow its progress.
+/// Maintenance jobs (retention, re-cluster, index rebuild, re-embedding, reprocessing failed frames): start one with a POST, follow its progress.
 /// A request goes through <see cref="JobStore.RequestAsync"/> with the outbox, exactly as <c>POST /api/jobs/{kind}</c>
 /// does, so the same workers run it; JobStore writes the <c>job.request</c> audit entry. While a job is active the
 /// page polls <see cref="OnGetProgressAsync"/> to update its progress without a reload.
@@ -21,6 +21,7 @@ public sealed class IndexModel(FaceDbContext db, JobStore jobs) : AdminPageModel
         ["recluster"] = "Re-cluster stored faces (DBSCAN) and propose merges; nothing is merged without you.",
         ["reindex"] = "Rebuild the HNSW index of face embeddings.",
         ["reembed"] = "Recompute embeddings of faces made by another embedding model.",
+        ["reprocess"] = "Queue failed frames again (not those whose image cannot be decoded), e.g. after a long database outage.",
     };
 
     /// <summary>The 50 newest jobs.</summary>

@@ -182,6 +182,27 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Stops the test instance's PostgreSQL for real (<c>infra/postgres.sh stop</c>: <c>pg_ctl stop -m fast</c>, which
+    /// ends every session with 57P01), runs <paramref name="whileDown"/>, and starts it again whatever happens, then
+    /// drops this process's pooled connections, which died with the server. Only for test classes that run alone:
+    /// everything connected to the instance sees the outage.
+    /// </summary>
+    public async Task WithDatabaseDownAsync(Func<Task> whileDown)
+    {
+        try
+        {
+            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, "infra/postgres.sh", "stop");
+            await whileDown();
+        }
+        finally
+        {
+            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, "infra/postgres.sh", "start");
+            AppDataSource.Clear();
+            OwnerDataSource.Clear();
+        }
+    }
+
     /// <summary>Status → number of the given frames.</summary>
     public async Task<Dictionary<string, int>> StatusCountsAsync(IReadOnlyCollection<Guid> frameIds)
     {

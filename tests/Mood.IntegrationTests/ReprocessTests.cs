@@ -1,0 +1,68 @@
+using System.Net;
+using FaceAspire.Core.Contracts;
+using FaceAspire.Mood.IntegrationTests.Support;
+using FaceAspire.Worker.IntegrationTests.Support;
+
+namespace FaceAspire.Mood.IntegrationTests;
+
+/// <summary>
+/// The way back for frames that failed for a reason other than their image: a database outage outlasts the worker's
+/// retries, the frames end <c>failed</c>, and the <c>reprocess</c> job (requested over the Api) brings them to done.
+/// </summary>
+public sealed class ReprocessTests(ReprocessTests.Fixture fx) : IClassFixture<ReprocessTests.Fixture>
+{
+    private const int FrameCount = 12;
+
+    /// <summary>One worker that fails a frame at its first database error: no retries and no outage wait.</summary>
+    public sealed class Fixture : SystemFixture
+    {
+        /// <inheritdoc />
+        protected override int WorkerCount => 1;
+
+        /// <inheritdoc />
+        protected override IReadOnlyDictionary<string, string> WorkerSettings => new Dictionary<string, string>
+        {
+            ["Worker__RetryLimit"] = "0",
+            ["Worker__DatabaseOutageWaitSeconds"] = "0",
+        };
+    }
+
+    [Fact]
+    public async Task FramesFailedByAnOutageAreDoneAfterAReprocessJobAndAnUndecodableOneStaysFailed()
+    {
+        // An undecodable JPEG first (its header is intact, its image data is noise), then real single-face frames.
+        var corrupt = Images.Obama;
+        new Random(5).NextBytes(corrupt.AsSpan(corrupt.Length / 3, corrupt.Length / 2));
+        var undecodable = await IngestAsync(corrupt);
+        var ids = new List<Guid>();
+        foreach (var frame in TestFrames.SingleFaceVariants(TestFrames.PhotosUnder(TestFrames.KnnTrain), FrameCount))
+            ids.Add(await IngestAsync(frame));
+        var worker = fx.Workers[0];
+        await worker.WaitUntilAsync(() => Task.FromResult(worker.Count(" done: ") >= 1), TimeSpan.FromMinutes(2), "a frame done");
+        Assert.StartsWith(FrameFailures.Undecodable, await fx.ScalarAsync<string>("SELECT error FROM frames WHERE id = @f", ("f", undecodable)));
+
+        await fx.WithDatabaseDownAsync(() => Task.Delay(TimeSpan.FromSeconds(3)));
+        await fx.WaitSettledAsync([.. ids, undecodable], TimeSpan.FromMinutes(2));
+        var failed = (await fx.StatusCountsAsync(ids)).GetValueOrDefault(FrameStatus.Failed);
+        Assert.True(failed >= 1, "the outage failed no frame:\n" + fx.Diagnostics());
+        Assert.Equal((long)failed, await fx.ScalarAsync<long>(
+            "SELECT count(*) FROM frames WHERE id = ANY(@ids) AND error LIKE @e", ("ids", ids.ToArray()), ("e", FrameFailures.RetriesExhausted + "%")));
+
+        var accepted = await Images.ExpectAsync(await fx.Client.PostAsync("api/jobs/reprocess", null), HttpStatusCode.Accepted);
+        var job = await JobsTests.WaitJobAsync(fx, accepted.GetProperty("id").GetGuid());
+        Assert.Equal(failed, job.GetProperty("result").GetProperty("requeued").GetInt32());
+        Assert.Equal(1, job.GetProperty("result").GetProperty("skippedImageFailures").GetInt32());
+
+        await fx.WaitSettledAsync([.. ids, undecodable], TimeSpan.FromMinutes(2));
+        Assert.Equal(FrameCount, (await fx.StatusCountsAsync(ids)).GetValueOrDefault(FrameStatus.Done));
+        Assert.Equal(0L, await fx.ScalarAsync<long>(
+            "SELECT count(*) FROM frames fr WHERE fr.id = ANY(@ids) AND (SELECT count(*) FROM faces WHERE frame_id = fr.id) <> 1",
+            ("ids", ids.ToArray())));
+        Assert.Equal(FrameStatus.Failed, await fx.ScalarAsync<string>("SELECT status FROM frames WHERE id = @f", ("f", undecodable)));
+        Assert.Equal(1, await fx.ScalarAsync<int>("SELECT attempts FROM frames WHERE id = @f", ("f", undecodable)));
+    }
+
+    /// <summary>Accepts an image as the Api does (frame row, bytes and outbox message); the Api's dispatcher sends it.</summary>
+    private async Task<Guid> IngestAsync(byte[] image) =>
+        (await fx.Ingest.AcceptAsync(image, "image/jpeg", "reprocess-test", DateTimeOffset.UtcNow, null)).FrameId;
+}
