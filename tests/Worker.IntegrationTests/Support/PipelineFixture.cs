@@ -203,6 +203,23 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Stops the test instance's RabbitMQ for real (<c>infra/rabbitmq.sh stop</c>), runs <paramref name="whileDown"/>,
+    /// and starts it again whatever happens (~5 s). Only for test classes that run alone, as above.
+    /// </summary>
+    public async Task WithBrokerDownAsync(Func<Task> whileDown)
+    {
+        try
+        {
+            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, "infra/rabbitmq.sh", "stop");
+            await whileDown();
+        }
+        finally
+        {
+            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, "infra/rabbitmq.sh", "start");
+        }
+    }
+
     /// <summary>Status → number of the given frames.</summary>
     public async Task<Dictionary<string, int>> StatusCountsAsync(IReadOnlyCollection<Guid> frameIds)
     {

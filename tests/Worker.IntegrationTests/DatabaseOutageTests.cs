@@ -7,7 +7,7 @@ namespace FaceAspire.Worker.IntegrationTests;
 /// PostgreSQL goes down (a real <c>pg_ctl stop</c> of the test instance) while frames are in flight, for longer than
 /// the worker's retries of an ordinary transient error last. The frames wait for it instead of failing.
 /// </summary>
-public sealed class OutageTests(PipelineFixture fx) : IClassFixture<PipelineFixture>
+public sealed class DatabaseOutageTests(PipelineFixture fx) : IClassFixture<PipelineFixture>
 {
     private const int FrameCount = 40;
 
