@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using FaceAspire.Core.Contracts;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -9,7 +10,7 @@ namespace FaceAspire.Admin.BrowserTests;
 /// The admin's pages in Chromium, in order on one database: sign-in, the 5 persons of the train photos, rename,
 /// merge + audit + undo, split, the emotion explorer and its CSV, the live dashboard, keys, suggestions, audit, and
 /// the webcam page with Chromium's fake camera playing a real-face clip through the real Api and Worker, the jobs page,
-/// and deleting a person (twice, from a stale second tab).
+/// deleting a person (twice, from a stale second tab), and the frames page with its failures.
 /// Every page visited is saved to artifacts/screenshots/.
 /// </summary>
 [TestCaseOrderer(StepOrderer.Name, StepOrderer.Assembly)]
@@ -317,6 +318,38 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         await Assertions.Expect(stale.Locator(".flash.error")).ToContainTextAsync("no longer exists");
         Assert.Equal(1L, await app.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'person.delete' AND subject = @s",
             ("s", rose.ToString())));
+    }
+
+    [Fact, Step(14)]
+    public async Task TheFramesPageCountsByStatusListsFailuresWithReasonsAndQueuesTheRetryableOnesAgain()
+    {
+        // Two failures as the worker records them: one about the image, one that ran out of retries.
+        var aboutTheImage = Guid.CreateVersion7();
+        var ranOutOfRetries = Guid.CreateVersion7();
+        foreach (var (id, error) in new[] { (aboutTheImage, $"{FrameFailures.Undecodable}: test"),
+                                            (ranOutOfRetries, $"{FrameFailures.RetriesExhausted}: Npgsql.NpgsqlException: test") })
+            await app.ScalarAsync<int>("""
+                INSERT INTO frames (id, sha256, source, captured_at, status, error, attempts)
+                VALUES (@id, @sha, 'frames-page-test', now(), 'failed', @e, 3) RETURNING 1
+                """, ("id", id), ("sha", Guid.NewGuid().ToString("N")), ("e", error));
+        var failed = await app.ScalarAsync<long>("SELECT count(*) FROM frames WHERE status = 'failed'");
+        var done = await app.ScalarAsync<long>("SELECT count(*) FROM frames WHERE status = 'done'");
+
+        var page = await app.NewSignedInPageAsync();
+        await page.GotoAsync(Url("/Frames"));
+        Assert.Equal(failed.ToString(), await page.TextContentAsync("[data-testid=count-failed]"));
+        Assert.Equal(done.ToString(), await page.TextContentAsync("[data-testid=count-done]"));
+        await Assertions.Expect(page.Locator("#failed-frames tr[data-frame-id]")).ToHaveCountAsync((int)failed);
+        await Assertions.Expect(page.Locator($"tr[data-frame-id='{aboutTheImage}'] .again")).ToHaveTextAsync("no: the image");
+        await Assertions.Expect(page.Locator($"tr[data-frame-id='{ranOutOfRetries}'] .again")).ToHaveTextAsync("reprocess");
+        await Assertions.Expect(page.Locator($"tr[data-frame-id='{ranOutOfRetries}']")).ToContainTextAsync("NpgsqlException");
+        await app.ScreenshotAsync(page, "18-frames");
+
+        await Assertions.Expect(page.Locator("[data-testid=reprocess]")).ToContainTextAsync("Reprocess");
+        await page.ClickAsync("[data-testid=reprocess]");
+        await page.WaitForURLAsync(new Regex("/Jobs$"));
+        await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync("reprocess job");
+        Assert.Equal(1L, await app.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE kind = 'reprocess'"));
     }
 
     private async Task<List<Guid>> FaceIdsAsync(Guid person)
