@@ -15,8 +15,8 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
     private const int MaxAttempts = 3;
 
     /// <summary>
-    /// Starts work on a frame: unless it is already done, sets status <c>processing</c> and increments
-    /// <c>attempts</c>; returns the image bytes to analyse.
+    /// Starts work on a frame: unless it is already done, sets status <c>processing</c>, increments <c>attempts</c> and
+    /// stamps <c>claimed_at</c>; returns the image bytes to analyse.
     /// </summary>
     /// <returns>The frame and its bytes, or null when no such frame exists. <see cref="FrameWork.Status"/> is the
     /// status BEFORE the claim; when it is <c>done</c> skip the analysis and call <see cref="GetResultAsync"/>.</returns>
@@ -25,7 +25,7 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
             WITH old AS (SELECT id, status FROM frames WHERE id = @id FOR UPDATE),
-                 upd AS (UPDATE frames f SET status = 'processing', attempts = f.attempts + 1
+                 upd AS (UPDATE frames f SET status = 'processing', attempts = f.attempts + 1, claimed_at = now()
                          FROM old WHERE f.id = old.id AND old.status <> 'done' RETURNING f.id, f.attempts)
             SELECT old.status, COALESCE(upd.attempts, f.attempts), f.captured_at, f.source, f.sha256, i.content, i.content_type
             FROM old JOIN frames f ON f.id = old.id

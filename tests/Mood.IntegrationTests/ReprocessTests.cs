@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Mood.IntegrationTests.Support;
 using FaceAspire.Worker.IntegrationTests.Support;
@@ -60,6 +61,42 @@ public sealed class ReprocessTests(ReprocessTests.Fixture fx) : IClassFixture<Re
             ("ids", ids.ToArray())));
         Assert.Equal(FrameStatus.Failed, await fx.ScalarAsync<string>("SELECT status FROM frames WHERE id = @f", ("f", undecodable)));
         Assert.Equal(1, await fx.ScalarAsync<int>("SELECT attempts FROM frames WHERE id = @f", ("f", undecodable)));
+    }
+
+    [Fact]
+    public async Task WithStuckMinutesAFrameProcessingForLongerIsQueuedAgainAndARecentOneIsLeftAlone()
+    {
+        // Frames whose message is gone: one claimed 2 hours ago, one just now. Neither has a message to deliver.
+        var photo = Images.Obama;
+        var stuck = Guid.CreateVersion7();
+        var recent = Guid.CreateVersion7();
+        await ExecuteAsync("""
+            INSERT INTO frames (id, sha256, source, captured_at, received_at, status, attempts, claimed_at)
+            VALUES (@id, @sha, 'stuck-test', now(), now() - interval '3 hours', 'processing', 1, now() - interval '2 hours');
+            INSERT INTO frame_images (frame_id, content, content_type) VALUES (@id, @bytes, 'image/jpeg');
+            INSERT INTO frames (id, sha256, source, captured_at, status, attempts, claimed_at)
+            VALUES (@recent, @recentSha, 'stuck-test', now(), 'processing', 1, now());
+            """, ("id", stuck), ("sha", Convert.ToHexStringLower(SHA256.HashData(photo))), ("bytes", photo),
+            ("recent", recent), ("recentSha", Guid.NewGuid().ToString("N")));
+
+        var accepted = await Images.ExpectAsync(await fx.Client.PostAsync("api/jobs/reprocess", Images.Json(new { stuckMinutes = 60 })),
+            HttpStatusCode.Accepted);
+        var result = (await JobsTests.WaitJobAsync(fx, accepted.GetProperty("id").GetGuid())).GetProperty("result");
+        Assert.Equal(1, result.GetProperty("requeued").GetInt32());
+        Assert.Equal(1, result.GetProperty("stuck").GetInt32());
+
+        await fx.WaitSettledAsync([stuck], TimeSpan.FromMinutes(1));
+        Assert.Equal(FrameStatus.Done, await fx.ScalarAsync<string>("SELECT status FROM frames WHERE id = @f", ("f", stuck)));
+        Assert.Equal(1L, await fx.ScalarAsync<long>("SELECT count(*) FROM faces WHERE frame_id = @f", ("f", stuck)));
+        Assert.Equal(FrameStatus.Processing, await fx.ScalarAsync<string>("SELECT status FROM frames WHERE id = @f", ("f", recent)));
+    }
+
+    private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = fx.AppDataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Accepts an image as the Api does (frame row, bytes and outbox message); the Api's dispatcher sends it.</summary>

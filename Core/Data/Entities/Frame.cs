@@ -28,6 +28,8 @@ public sealed class Frame
     public string? Error { get; set; }
     /// <summary>How many times a worker started on the frame.</summary>
     public int Attempts { get; set; }
+    /// <summary>When a worker last started on the frame (database clock); null before the first claim.</summary>
+    public DateTimeOffset? ClaimedAt { get; set; }
     /// <summary>Client metadata as a JSON document (jsonb), or null.</summary>
     public string? Metadata { get; set; }
     /// <summary>The image bytes (1:1, cascade delete).</summary>
