@@ -37,9 +37,7 @@ public sealed class DatabaseOutageTests(PipelineFixture fx) : IClassFixture<Pipe
 
         await fx.WaitSettledAsync(ids, TimeSpan.FromMinutes(3));
         Assert.Equal(FrameCount, (await fx.StatusCountsAsync(ids)).GetValueOrDefault(FrameStatus.Done));
-        Assert.Equal(0L, await fx.ScalarAsync<long>(
-            "SELECT count(*) FROM frames fr WHERE fr.id = ANY(@ids) AND (SELECT count(*) FROM faces WHERE frame_id = fr.id) <> 1",
-            ("ids", ids.ToArray())));
+        Assert.Equal(0L, await fx.FramesWithoutExactlyOneFaceAsync(ids));
         Assert.Equal(errorsBefore, await fx.QueueDepthAsync("analyze-frame_error"));
     }
 }

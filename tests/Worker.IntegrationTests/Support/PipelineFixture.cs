@@ -192,12 +192,10 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     {
         try
         {
-            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, "infra/postgres.sh", "stop");
-            await whileDown();
+            await WithStoppedAsync("infra/postgres.sh", whileDown);
         }
         finally
         {
-            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, "infra/postgres.sh", "start");
             AppDataSource.Clear();
             OwnerDataSource.Clear();
         }
@@ -207,18 +205,27 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     /// Stops the test instance's RabbitMQ for real (<c>infra/rabbitmq.sh stop</c>), runs <paramref name="whileDown"/>,
     /// and starts it again whatever happens (~5 s). Only for test classes that run alone, as above.
     /// </summary>
-    public async Task WithBrokerDownAsync(Func<Task> whileDown)
+    public Task WithBrokerDownAsync(Func<Task> whileDown) => WithStoppedAsync("infra/rabbitmq.sh", whileDown);
+
+    private async Task WithStoppedAsync(string script, Func<Task> whileDown)
     {
         try
         {
-            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, "infra/rabbitmq.sh", "stop");
+            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, script, "stop");
             await whileDown();
         }
         finally
         {
-            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, "infra/rabbitmq.sh", "start");
+            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, script, "start");
         }
     }
+
+    /// <summary>
+    /// How many of the given frames do not have exactly one face row: 0 when single-face frames are each stored once.
+    /// </summary>
+    public Task<long> FramesWithoutExactlyOneFaceAsync(IReadOnlyCollection<Guid> frameIds) => ScalarAsync<long>(
+        "SELECT count(*) FROM frames fr WHERE fr.id = ANY(@ids) AND (SELECT count(*) FROM faces WHERE frame_id = fr.id) <> 1",
+        ("ids", frameIds.ToArray()));
 
     /// <summary>Status → number of the given frames.</summary>
     public async Task<Dictionary<string, int>> StatusCountsAsync(IReadOnlyCollection<Guid> frameIds)
