@@ -91,24 +91,39 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Finishes a job (done with <paramref name="resultJson"/>, or failed with <paramref name="error"/>) and audits it.</summary>
-    public async Task FinishAsync(Guid jobId, string kind, string? resultJson, string? error, CancellationToken cancellationToken = default)
+    public Task FinishAsync(Guid jobId, string kind, string? resultJson, string? error, CancellationToken cancellationToken = default) =>
+        FinishCoreAsync(jobId, kind, resultJson, error, onlyIfActive: false, cancellationToken);
+
+    /// <summary>
+    /// Fails a job that is still queued or running, with <paramref name="error"/>, and audits it; a job that finished
+    /// meanwhile is left alone. For a job whose <see cref="RunJob"/> message faulted: without this, the row would stay
+    /// active and, through <c>ux_jobs_active_kind</c>, answer every later request of its kind with itself.
+    /// </summary>
+    /// <returns>True when the job was active and is now failed.</returns>
+    public Task<bool> FailIfActiveAsync(Guid jobId, string kind, string error, CancellationToken cancellationToken = default) =>
+        FinishCoreAsync(jobId, kind, null, error, onlyIfActive: true, cancellationToken);
+
+    private async Task<bool> FinishCoreAsync(Guid jobId, string kind, string? resultJson, string? error, bool onlyIfActive,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand("""
+        await using (var command = new NpgsqlCommand($"""
             UPDATE jobs SET status = @s, finished_at = now(), result = @r, error = @e,
                             done = CASE WHEN @s = 'done' THEN COALESCE(total, done) ELSE done END
-            WHERE id = @id
+            WHERE id = @id {(onlyIfActive ? "AND status IN ('queued', 'running')" : "")}
             """, connection, transaction))
         {
             command.Parameters.AddWithValue("id", jobId);
             command.Parameters.AddWithValue("s", error is null ? JobStatus.Done : JobStatus.Failed);
             command.Parameters.AddWithValue("r", NpgsqlDbType.Jsonb, (object?)resultJson ?? DBNull.Value);
             command.Parameters.AddWithValue("e", NpgsqlDbType.Text, (object?)error ?? DBNull.Value);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0 && onlyIfActive)
+                return false;
         }
         await AuditLog.AppendJsonAsync("worker", error is null ? $"job.{kind}.done" : $"job.{kind}.failed", jobId.ToString(),
             resultJson ?? JsonSerializer.Serialize(new { error }), connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 }

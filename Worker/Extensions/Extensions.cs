@@ -64,7 +64,8 @@ public static class Extensions
             x.AddConsumer<IdentifyFacesConsumer>(c => c.ConcurrentMessageLimit = concurrency);
             x.AddConsumer<EnrolPersonConsumer>(c => c.ConcurrentMessageLimit = 1);
             x.AddConsumer<RunJobConsumer, RunJobConsumerDefinition>();
-            x.AddConsumer<AnalyzeFrameFaultConsumer, AnalyzeFrameFaultConsumerDefinition>();
+            x.AddConsumer<AnalyzeFrameFaultConsumer, FaultConsumerDefinition<AnalyzeFrameFaultConsumer>>();
+            x.AddConsumer<RunJobFaultConsumer, FaultConsumerDefinition<RunJobFaultConsumer>>();
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(new Uri(messaging));

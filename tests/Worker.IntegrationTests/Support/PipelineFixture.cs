@@ -157,9 +157,12 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     }
 
     /// <summary>Sends a command to <c>queue:analyze-frame</c> on this vhost.</summary>
-    public async Task SendAsync(AnalyzeFrame message)
+    public Task SendAsync(AnalyzeFrame message) => SendAsync(message, "analyze-frame");
+
+    /// <summary>Sends a command to <c>queue:<paramref name="queue"/></c> on this vhost (e.g. <c>run-job</c>).</summary>
+    public async Task SendAsync<T>(T message, string queue) where T : class
     {
-        var endpoint = await _bus!.GetSendEndpoint(new Uri("queue:analyze-frame"));
+        var endpoint = await _bus!.GetSendEndpoint(new Uri("queue:" + queue));
         await endpoint.Send(message);
     }
 

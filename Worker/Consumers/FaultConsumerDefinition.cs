@@ -5,15 +5,19 @@ using Microsoft.Extensions.Options;
 namespace FaceAspire.Worker.Consumers;
 
 /// <summary>
-/// Endpoint <c>analyze-frame-fault</c>. Recording a failure needs the database too: an unreachable one is waited out
+/// The endpoint of a consumer that records a <see cref="Fault{T}"/> in the database (<see cref="AnalyzeFrameFaultConsumer"/>:
+/// <c>analyze-frame-fault</c>; <see cref="RunJobFaultConsumer"/>: <c>run-job-fault</c>). Recording a failure needs the
+/// database too, and the fault may well have been caused by its outage: an unreachable database is waited out
 /// (<see cref="DatabaseOutageRetry"/>, <see cref="WorkerOptions.DatabaseOutageWaitSeconds"/>), other transient errors
 /// are retried 10 times with exponential backoff from 200 ms to 10 s.
 /// </summary>
-public sealed class AnalyzeFrameFaultConsumerDefinition(IOptions<WorkerOptions> options) : ConsumerDefinition<AnalyzeFrameFaultConsumer>
+/// <typeparam name="TConsumer">The fault consumer.</typeparam>
+public sealed class FaultConsumerDefinition<TConsumer>(IOptions<WorkerOptions> options) : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
 {
     /// <inheritdoc />
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<AnalyzeFrameFaultConsumer> consumerConfigurator, IRegistrationContext context)
+        IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
     {
         consumerConfigurator.UseMessageRetry(r => r.WaitOutDatabaseOutage(options.Value.DatabaseOutageWaitSeconds));
         consumerConfigurator.UseMessageRetry(r =>
