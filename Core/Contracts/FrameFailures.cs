@@ -1,3 +1,6 @@
+using System.Linq.Expressions;
+using FaceAspire.Core.Data.Entities;
+
 namespace FaceAspire.Core.Contracts;
 
 /// <summary>
@@ -13,7 +16,32 @@ public static class FrameFailures
     /// <summary>Transient errors outlasted the retries (and any database outage wait); the last exception follows.</summary>
     public const string RetriesExhausted = "processing failed after retries";
 
+    /// <summary>The beginnings of the failures about the image itself: the one definition of "about the image".</summary>
+    public static IReadOnlyList<string> AboutTheImagePrefixes { get; } = [Undecodable, MissingBytes];
+
     /// <summary>True when <paramref name="error"/> is about the image itself, so processing it again would fail again.</summary>
     public static bool IsAboutTheImage(string? error) =>
-        error is not null && (error.StartsWith(Undecodable, StringComparison.Ordinal) || error.StartsWith(MissingBytes, StringComparison.Ordinal));
+        error is not null && AboutTheImagePrefixes.Any(p => error.StartsWith(p, StringComparison.Ordinal));
+
+    /// <summary>
+    /// <see cref="IsAboutTheImage"/> on <see cref="Frame.Error"/> as an expression a LINQ provider translates (EF Core:
+    /// <c>error IS NOT NULL AND (error LIKE 'image could not be decoded%' OR …)</c>), built from
+    /// <see cref="AboutTheImagePrefixes"/> so that a query and the C# method cannot disagree.
+    /// </summary>
+    public static Expression<Func<Frame, bool>> FrameIsAboutTheImage { get; } = BuildFrameIsAboutTheImage(negate: false);
+
+    /// <summary>The negation of <see cref="FrameIsAboutTheImage"/> (a frame without an error is not about the image).</summary>
+    public static Expression<Func<Frame, bool>> FrameIsNotAboutTheImage { get; } = BuildFrameIsAboutTheImage(negate: true);
+
+    private static Expression<Func<Frame, bool>> BuildFrameIsAboutTheImage(bool negate)
+    {
+        var frame = Expression.Parameter(typeof(Frame), "f");
+        var error = Expression.Property(frame, nameof(Frame.Error));
+        var startsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
+        var anyPrefix = AboutTheImagePrefixes
+            .Select(p => (Expression)Expression.Call(error, startsWith, Expression.Constant(p)))
+            .Aggregate(Expression.OrElse);
+        Expression body = Expression.AndAlso(Expression.NotEqual(error, Expression.Constant(null, typeof(string))), anyPrefix);
+        return Expression.Lambda<Func<Frame, bool>>(negate ? Expression.Not(body) : body, frame);
+    }
 }

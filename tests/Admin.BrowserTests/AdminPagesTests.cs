@@ -323,11 +323,13 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
     [Fact, Step(14)]
     public async Task TheFramesPageCountsByStatusListsFailuresWithReasonsAndQueuesTheRetryableOnesAgain()
     {
-        // Two failures as the worker records them: one about the image, one that ran out of retries.
+        // Failures as the worker records them: one about the image, two that ran out of retries (unequal counts, so
+        // that a count of the wrong kind shows).
         var aboutTheImage = Guid.CreateVersion7();
         var ranOutOfRetries = Guid.CreateVersion7();
         foreach (var (id, error) in new[] { (aboutTheImage, $"{FrameFailures.Undecodable}: test"),
-                                            (ranOutOfRetries, $"{FrameFailures.RetriesExhausted}: Npgsql.NpgsqlException: test") })
+                                            (ranOutOfRetries, $"{FrameFailures.RetriesExhausted}: Npgsql.NpgsqlException: test"),
+                                            (Guid.CreateVersion7(), $"{FrameFailures.RetriesExhausted}: System.TimeoutException: test") })
             await app.ScalarAsync<int>("""
                 INSERT INTO frames (id, sha256, source, captured_at, status, error, attempts)
                 VALUES (@id, @sha, 'frames-page-test', now(), 'failed', @e, 3) RETURNING 1
@@ -345,7 +347,11 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         await Assertions.Expect(page.Locator($"tr[data-frame-id='{ranOutOfRetries}']")).ToContainTextAsync("NpgsqlException");
         await app.ScreenshotAsync(page, "18-frames");
 
-        await Assertions.Expect(page.Locator("[data-testid=reprocess]")).ToContainTextAsync("Reprocess");
+        // The page counts in SQL what the job decides in C# (FrameFailures): both must agree.
+        var errors = await app.ScalarAsync<string?[]>("SELECT coalesce(array_agg(error), '{}') FROM frames WHERE status = 'failed'");
+        var retryable = errors.Count(e => !FrameFailures.IsAboutTheImage(e));
+        Assert.NotEqual(errors.Length - retryable, retryable);
+        await Assertions.Expect(page.Locator("[data-testid=reprocess]")).ToContainTextAsync($"Reprocess {retryable} failed frame");
         await page.ClickAsync("[data-testid=reprocess]");
         await page.WaitForURLAsync(new Regex("/Jobs$"));
         await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync("reprocess job");

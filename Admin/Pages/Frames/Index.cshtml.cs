@@ -46,9 +46,7 @@ public sealed class IndexModel(FaceDbContext db, JobStore jobs) : AdminPageModel
         var counts = await db.Frames.GroupBy(f => f.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         Counts = FrameStatus.All.ToDictionary(s => s, s => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0);
         var failed = db.Frames.AsNoTracking().Where(f => f.Status == FrameStatus.Failed);
-        // FrameFailures.IsAboutTheImage, in SQL (the job applies the C# method to the same rows).
-        Retryable = await failed.CountAsync(f => f.Error == null
-            || !(f.Error.StartsWith(FrameFailures.Undecodable) || f.Error.StartsWith(FrameFailures.MissingBytes)), ct);
+        Retryable = await failed.CountAsync(FrameFailures.FrameIsNotAboutTheImage, ct);
         Pages = Math.Max(1, (Counts[FrameStatus.Failed] + PageSize - 1) / PageSize);
         PageNumber = Math.Clamp(PageNumber, 1, Pages);
         Failed = await failed.OrderByDescending(f => f.ReceivedAt).ThenBy(f => f.Id)
