@@ -57,11 +57,13 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Static files (public), then authentication and authorization, then the pages.</summary>
+    /// <summary>The error handler (production), the database-unavailable page, static files (public), then
+    /// authentication and authorization, then the pages.</summary>
     public static WebApplication UseAdminPipeline(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error");
+        app.UseDatabaseUnavailablePage();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();

@@ -358,6 +358,38 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         Assert.Equal(1L, await app.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE kind = 'reprocess'"));
     }
 
+    [Fact, Step(15)]
+    public async Task WhileTheDatabaseIsDownPagesAnswer503SayingSoAndAFailedFormPostChangesNothing()
+    {
+        var obama = await app.PersonOfSourceAsync("train/obama");
+        const string NameSql = "SELECT coalesce(name, '') FROM persons WHERE id = @id";
+        var name = await app.ScalarAsync<string>(NameSql, ("id", obama));
+        var page = await app.NewSignedInPageAsync();
+        var form = await app.NewSignedInPageAsync();
+        await form.GotoAsync(Url($"/Persons/Details/{obama}"));
+
+        await app.WithDatabaseDownAsync(async () =>
+        {
+            var response = await page.GotoAsync(Url("/Persons"));
+            Assert.True(response!.Status == 503, $"{response.Status}: {await page.ContentAsync()}\n{app.Admin.Tail()}");
+            Assert.Equal("5", await response.HeaderValueAsync("retry-after"));
+            await Assertions.Expect(page.Locator("[data-testid=database-unavailable]")).ToContainTextAsync("cannot be reached");
+            await app.ScreenshotAsync(page, "19-database-unavailable");
+
+            // A form that was loaded before the outage, posted during it.
+            await form.FillAsync("#Input_Name", "Renamed during the outage");
+            var posted = await form.RunAndWaitForResponseAsync(() => form.ClickAsync("form[action*=Rename] button"),
+                r => r.Request.Method == "POST");
+            Assert.Equal(503, posted.Status);
+            await Assertions.Expect(form.Locator("[data-testid=database-unavailable]")).ToBeVisibleAsync();
+        });
+
+        Assert.Equal(name, await app.ScalarAsync<string>(NameSql, ("id", obama)));
+        var after = await page.GotoAsync(Url($"/Persons/Details/{obama}"));
+        Assert.Equal(200, after!.Status);
+        await Assertions.Expect(page.Locator("#Input_Name")).ToBeVisibleAsync();
+    }
+
     private async Task<List<Guid>> FaceIdsAsync(Guid person)
     {
         var ids = await app.ScalarAsync<Guid[]>("SELECT coalesce(array_agg(id), '{}') FROM faces WHERE person_id = @p", ("p", person));
