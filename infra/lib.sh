@@ -72,6 +72,17 @@ die() { log "ERROR: $*"; exit 1; }
 now_ms() { date +%s%3N; }
 elapsed() { local ms=$(( $(now_ms) - $1 )); printf '%d.%01d' $((ms / 1000)) $(((ms % 1000) / 100)); }
 
+# Waits up to 5 s until no process's command line matches the extended regex $1; true when none does. A process
+# told to stop (pg_ctl's postmaster after removing its pid file, a killed epmd) can outlive the call by a moment.
+gone_within_5s() {
+  local i
+  for ((i = 0; i < 50; i++)); do
+    pgrep -f -- "$1" >/dev/null || return 0
+    sleep 0.1
+  done
+  ! pgrep -f -- "$1" >/dev/null
+}
+
 # True when something accepts TCP connections on 127.0.0.1:$1.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

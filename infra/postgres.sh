@@ -140,9 +140,9 @@ stop() {
     as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w -t 30 stop >/dev/null ||
       as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m immediate -w -t 10 stop >/dev/null
   fi
-  if pgrep -f -- "-D $PGDATA" >/dev/null; then
-    die "a postgres process for $PGDATA is still running"
-  fi
+  # pg_ctl returns once the postmaster has removed its pid file, which it does just before it exits (a test once
+  # found it still there, and its stop failed).
+  gone_within_5s "-D $PGDATA" || die "a postgres process for $PGDATA is still running"
   log "PostgreSQL stopped in $(elapsed "$t0") s"
 }
 

@@ -168,9 +168,7 @@ stop() {
     for pid in $(epmd_pids); do kill "$pid" 2>/dev/null || true; done
   fi
   for pid in $(stray_epmd_pids); do kill "$pid" 2>/dev/null || true; done
-  if pgrep -f -- "-home $HOME |epmd -daemon -port $EPMD_PORT " >/dev/null; then
-    die "a beam or epmd process of $NODE is still running"
-  fi
+  gone_within_5s "-home $HOME |epmd -daemon -port $EPMD_PORT " || die "a beam or epmd process of $NODE is still running"
   log "RabbitMQ $NODE stopped in $(elapsed "$t0") s"
 }
 
