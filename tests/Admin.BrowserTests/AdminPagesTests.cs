@@ -10,7 +10,8 @@ namespace FaceAspire.Admin.BrowserTests;
 /// The admin's pages in Chromium, in order on one database: sign-in, the 5 persons of the train photos, rename,
 /// merge + audit + undo, split, the emotion explorer and its CSV, the live dashboard, keys, suggestions, audit, and
 /// the webcam page with Chromium's fake camera playing a real-face clip through the real Api and Worker, the jobs page,
-/// deleting a person (twice, from a stale second tab), and the frames page with its failures.
+/// deleting a person (twice, from a stale second tab), the frames page with its failures, and the pages while
+/// PostgreSQL is stopped (503, nothing changed).
 /// Every page visited is saved to artifacts/screenshots/.
 /// </summary>
 [TestCaseOrderer(StepOrderer.Name, StepOrderer.Assembly)]
