@@ -12,9 +12,9 @@ namespace FaceAspire.Mood.IntegrationTests;
 /// </summary>
 public sealed class ReprocessTests(ReprocessTests.Fixture fx) : IClassFixture<ReprocessTests.Fixture>
 {
-    // Enough that frames are still queued when PostgreSQL actually stops: one worker analyses ~30 frames/s, and 12
-    // were once all done before the stop script had run.
-    private const int FrameCount = 60;
+    // Enough that frames are still queued when PostgreSQL actually stops: one worker analyses 30-50 frames/s
+    // (depending on the machine), and 12 were once all done before the stop script had run; 150 leave ~3 s.
+    private const int FrameCount = 150;
 
     /// <summary>One worker that fails a frame at its first database error: no retries and no outage wait.</summary>
     public sealed class Fixture : SystemFixture

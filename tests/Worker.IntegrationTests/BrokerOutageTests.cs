@@ -9,9 +9,11 @@ namespace FaceAspire.Worker.IntegrationTests;
 /// </summary>
 public sealed class BrokerOutageTests(PipelineFixture fx) : IClassFixture<PipelineFixture>
 {
-    // Enough that frames are still queued and in flight when the broker actually stops: rabbitmqctl itself takes
-    // 1-2 s to start, and 40 frames were sometimes all done by then.
-    private const int FrameCount = 120;
+    // A backlog that one worker cannot finish before the broker actually stops: rabbitmqctl itself takes 1-2 s to
+    // start and the node a few more to close its connections. Frames sent while the worker ran were analysed as fast as
+    // they came (~48 frames/s on one core of a faster machine), so 40, and later 120, were sometimes all done by then;
+    // hence all frames are queued first, and one frame at a time takes ~6 s for 300.
+    private const int FrameCount = 300;
 
     [Fact]
     public async Task FramesInFlightWhenTheBrokerRestartsAreAllDoneExactlyOnce()
@@ -19,10 +21,10 @@ public sealed class BrokerOutageTests(PipelineFixture fx) : IClassFixture<Pipeli
         // The worker loses its channels with frames unacknowledged, and its publishes fail after commits: every frame
         // must come back (durable queue, persistent messages), and one committed before the ack is not stored twice.
         var frames = TestFrames.SingleFaceVariants(TestFrames.PhotosUnder(TestFrames.KnnTrain), FrameCount);
-        var worker = await fx.StartWorkerAsync("worker-broker", concurrency: 2);
         var ids = new List<Guid>(FrameCount);
         foreach (var frame in frames)
             ids.Add(await fx.IngestAndSendAsync(frame, "broker-outage-test"));
+        var worker = await fx.StartWorkerAsync("worker-broker", concurrency: 1);
         await RedeliveryTests.WaitUntilAsync(() => worker.Count(" done: ") >= 3, TimeSpan.FromMinutes(2), worker);
 
         await fx.WithBrokerDownAsync(() => Task.Delay(TimeSpan.FromSeconds(2)));
