@@ -234,26 +234,6 @@ public sealed class AdminAppFixture : IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>
-    /// Stops the test instance's PostgreSQL for real (<c>infra/postgres.sh stop</c>), runs <paramref name="whileDown"/>,
-    /// and starts it again whatever happens, then drops this process's pooled connections, which died with it. The
-    /// assembly runs its classes one at a time, so nothing else of this run sees the outage.
-    /// </summary>
-    public async Task WithDatabaseDownAsync(Func<Task> whileDown)
-    {
-        try
-        {
-            await ScriptRunner.RunAsync(_infra.RepoRoot, _infra.Instance, "infra/postgres.sh", "stop");
-            await whileDown();
-        }
-        finally
-        {
-            await ScriptRunner.RunAsync(_infra.RepoRoot, _infra.Instance, "infra/postgres.sh", "start");
-            Database.AppDataSource.Clear();
-            Database.OwnerDataSource.Clear();
-        }
-    }
-
     /// <inheritdoc />
     public async Task DisposeAsync()
     {

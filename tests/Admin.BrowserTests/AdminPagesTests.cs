@@ -369,7 +369,7 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         var form = await app.NewSignedInPageAsync();
         await form.GotoAsync(Url($"/Persons/Details/{obama}"));
 
-        await app.WithDatabaseDownAsync(async () =>
+        await app.Database.WithDatabaseDownAsync(async () =>
         {
             var response = await page.GotoAsync(Url("/Persons"));
             Assert.True(response!.Status == 503, $"{response.Status}: {await page.ContentAsync()}\n{app.Admin.Tail()}");

@@ -71,6 +71,40 @@ public class PostgresDatabaseFixture : IAsyncLifetime
             await Infrastructure.RunSuperuserSqlAsync("postgres", $"DROP DATABASE IF EXISTS {DatabaseName} WITH (FORCE)");
     }
 
+    /// <summary>
+    /// Stops the test instance's PostgreSQL for real (<c>infra/postgres.sh stop</c>: <c>pg_ctl stop -m fast</c>, which
+    /// ends every session with 57P01), runs <paramref name="whileDown"/>, and starts it again whatever happens, then
+    /// drops this fixture's pooled connections, which died with the server. Only for test classes that run alone:
+    /// everything connected to the instance sees the outage.
+    /// </summary>
+    public async Task WithDatabaseDownAsync(Func<Task> whileDown)
+    {
+        try
+        {
+            await WithStoppedAsync("infra/postgres.sh", whileDown);
+        }
+        finally
+        {
+            AppDataSource.Clear();
+            OwnerDataSource.Clear();
+        }
+    }
+
+    /// <summary>Runs <c><paramref name="script"/> stop</c> of the test instance, then <paramref name="whileDown"/>, then
+    /// <c><paramref name="script"/> start</c> whatever happens.</summary>
+    protected async Task WithStoppedAsync(string script, Func<Task> whileDown)
+    {
+        try
+        {
+            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, script, "stop");
+            await whileDown();
+        }
+        finally
+        {
+            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, script, "start");
+        }
+    }
+
     /// <summary><paramref name="connectionString"/> with its Database replaced.</summary>
     public static string WithDatabase(string connectionString, string database) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;

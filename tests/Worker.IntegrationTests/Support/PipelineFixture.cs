@@ -186,42 +186,10 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     }
 
     /// <summary>
-    /// Stops the test instance's PostgreSQL for real (<c>infra/postgres.sh stop</c>: <c>pg_ctl stop -m fast</c>, which
-    /// ends every session with 57P01), runs <paramref name="whileDown"/>, and starts it again whatever happens, then
-    /// drops this process's pooled connections, which died with the server. Only for test classes that run alone:
-    /// everything connected to the instance sees the outage.
-    /// </summary>
-    public async Task WithDatabaseDownAsync(Func<Task> whileDown)
-    {
-        try
-        {
-            await WithStoppedAsync("infra/postgres.sh", whileDown);
-        }
-        finally
-        {
-            AppDataSource.Clear();
-            OwnerDataSource.Clear();
-        }
-    }
-
-    /// <summary>
     /// Stops the test instance's RabbitMQ for real (<c>infra/rabbitmq.sh stop</c>), runs <paramref name="whileDown"/>,
     /// and starts it again whatever happens (~5 s). Only for test classes that run alone, as above.
     /// </summary>
     public Task WithBrokerDownAsync(Func<Task> whileDown) => WithStoppedAsync("infra/rabbitmq.sh", whileDown);
-
-    private async Task WithStoppedAsync(string script, Func<Task> whileDown)
-    {
-        try
-        {
-            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, script, "stop");
-            await whileDown();
-        }
-        finally
-        {
-            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, script, "start");
-        }
-    }
 
     /// <summary>
     /// How many of the given frames do not have exactly one face row: 0 when single-face frames are each stored once.
