@@ -14,17 +14,11 @@ namespace FaceAspire.Worker.Consumers;
 public sealed class AnalyzeFrameFaultConsumer(FrameWriter writer, ILogger<AnalyzeFrameFaultConsumer> logger)
     : IConsumer<Fault<AnalyzeFrame>>
 {
-    /// <summary>Longest reason stored; exception messages can carry whole SQL statements.</summary>
-    public const int MaxReasonLength = 1000;
-
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<Fault<AnalyzeFrame>> context)
     {
         var frameId = context.Message.Message.FrameId;
-        var first = context.Message.Exceptions.FirstOrDefault();
-        var reason = first is null ? FrameFailures.RetriesExhausted : $"{FrameFailures.RetriesExhausted}: {first.ExceptionType}: {first.Message}";
-        if (reason.Length > MaxReasonLength)
-            reason = reason[..MaxReasonLength];
+        var reason = FaultReason.Of(context.Message, FrameFailures.RetriesExhausted);
         try
         {
             var result = await writer.FailAsync(frameId, reason, context.CancellationToken);

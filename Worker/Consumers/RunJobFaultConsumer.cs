@@ -22,10 +22,7 @@ public sealed class RunJobFaultConsumer(JobStore jobs, ILogger<RunJobFaultConsum
     public async Task Consume(ConsumeContext<Fault<RunJob>> context)
     {
         var job = context.Message.Message;
-        var first = context.Message.Exceptions.FirstOrDefault();
-        var reason = first is null ? Reason : $"{Reason}: {first.ExceptionType}: {first.Message}";
-        if (reason.Length > AnalyzeFrameFaultConsumer.MaxReasonLength)
-            reason = reason[..AnalyzeFrameFaultConsumer.MaxReasonLength];
+        var reason = FaultReason.Of(context.Message, Reason);
         if (await jobs.FailIfActiveAsync(job.JobId, job.Kind, reason, context.CancellationToken))
             logger.LogError("Job {JobId} ({Kind}) is failed: {Reason}", job.JobId, job.Kind, reason);
         else
