@@ -24,16 +24,14 @@ public static class FrameFailures
         error is not null && AboutTheImagePrefixes.Any(p => error.StartsWith(p, StringComparison.Ordinal));
 
     /// <summary>
-    /// <see cref="IsAboutTheImage"/> on <see cref="Frame.Error"/> as an expression a LINQ provider translates (EF Core:
-    /// <c>error IS NOT NULL AND (error LIKE 'image could not be decoded%' OR …)</c>), built from
-    /// <see cref="AboutTheImagePrefixes"/> so that a query and the C# method cannot disagree.
+    /// The negation of <see cref="IsAboutTheImage"/> on <see cref="Frame.Error"/>, as an expression a LINQ provider
+    /// translates (EF Core: <c>NOT (error IS NOT NULL AND (error LIKE 'image could not be decoded%' OR …))</c>), built
+    /// from <see cref="AboutTheImagePrefixes"/> so that a query and the C# method cannot disagree. A frame without an
+    /// error is not about the image.
     /// </summary>
-    public static Expression<Func<Frame, bool>> FrameIsAboutTheImage { get; } = BuildFrameIsAboutTheImage(negate: false);
+    public static Expression<Func<Frame, bool>> FrameIsNotAboutTheImage { get; } = BuildFrameIsNotAboutTheImage();
 
-    /// <summary>The negation of <see cref="FrameIsAboutTheImage"/> (a frame without an error is not about the image).</summary>
-    public static Expression<Func<Frame, bool>> FrameIsNotAboutTheImage { get; } = BuildFrameIsAboutTheImage(negate: true);
-
-    private static Expression<Func<Frame, bool>> BuildFrameIsAboutTheImage(bool negate)
+    private static Expression<Func<Frame, bool>> BuildFrameIsNotAboutTheImage()
     {
         var frame = Expression.Parameter(typeof(Frame), "f");
         var error = Expression.Property(frame, nameof(Frame.Error));
@@ -41,7 +39,7 @@ public static class FrameFailures
         var anyPrefix = AboutTheImagePrefixes
             .Select(p => (Expression)Expression.Call(error, startsWith, Expression.Constant(p)))
             .Aggregate(Expression.OrElse);
-        Expression body = Expression.AndAlso(Expression.NotEqual(error, Expression.Constant(null, typeof(string))), anyPrefix);
-        return Expression.Lambda<Func<Frame, bool>>(negate ? Expression.Not(body) : body, frame);
+        var aboutTheImage = Expression.AndAlso(Expression.NotEqual(error, Expression.Constant(null, typeof(string))), anyPrefix);
+        return Expression.Lambda<Func<Frame, bool>>(Expression.Not(aboutTheImage), frame);
     }
 }
