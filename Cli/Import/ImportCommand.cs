@@ -68,7 +68,8 @@ internal sealed class ImportRun(IngestClient client, ImportJournal journal, stri
         var clock = Stopwatch.StartNew();
         async Task Work(ProgressTask? bar)
         {
-            var polling = PollAsync(bar, ct);
+            var postingDone = false;
+            var polling = PollAsync(bar, () => Volatile.Read(ref postingDone), ct);
             await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (file, token) =>
             {
                 try
@@ -83,10 +84,11 @@ internal sealed class ImportRun(IngestClient client, ImportJournal journal, stri
                 {
                     Failed.Add((file, e.Message));
                     Interlocked.Increment(ref _processed);
+                    bar?.Increment(1);
                 }
                 if (bar is not null) bar.Description = Describe(clock);
             });
-            while (!_pending.IsEmpty && !ct.IsCancellationRequested) await Task.Delay(200, ct);
+            Volatile.Write(ref postingDone, true);
             await polling;
         }
         if (!showProgress || todo.Count == 0) { await Work(null); return; }
@@ -101,8 +103,10 @@ internal sealed class ImportRun(IngestClient client, ImportJournal journal, stri
             });
     }
 
-    // Follows posted frames until the workers finish them, counting faces and processing failures.
-    private async Task PollAsync(ProgressTask? bar, CancellationToken ct)
+    // Follows posted frames until the workers finish them, counting faces and processing failures. It ends once every
+    // post has returned and nothing is pending; it used to end when the bar was full, and a file the API refused (a
+    // WebP named .jpg: 415) never filled it, so the import hung after its last post.
+    private async Task PollAsync(ProgressTask? bar, Func<bool> postingDone, CancellationToken ct)
     {
         var started = Stopwatch.StartNew();
         while (!ct.IsCancellationRequested)
@@ -121,8 +125,7 @@ internal sealed class ImportRun(IngestClient client, ImportJournal journal, stri
                     if (bar is not null) { bar.Increment(1); bar.Description = Describe(started); }
                 }
             }
-            if (_pending.IsEmpty && bar is not null && bar.Value >= bar.MaxValue) return;
-            if (_pending.IsEmpty && bar is null) return;
+            if (postingDone() && _pending.IsEmpty) return; // in this order: every add to _pending precedes postingDone
             await Task.Delay(300, ct).ContinueWith(_ => { }, CancellationToken.None);
         }
     }

@@ -37,7 +37,10 @@ public sealed class ImportTests(SystemFixture fx, ITestOutputHelper output) : IC
     public async Task AKilledImportResumesAndASecondRunSkipsEverythingWithMetadataKept()
     {
         // deepface photos: no other test of this class imports them, so the frame count measures this import alone.
-        var photos = Enumerable.Range(1, 16).Select(i => SharedData.PathOf($"identities/deepface/img{i}.jpg")).Where(File.Exists).ToList();
+        // All 60-odd JPEGs (img47.jpg is a WebP, refused: the next test): with 16, a fast machine posted the second
+        // half between two polls, before the kill (fresh-clone CI, 2026-11-22); with 60-odd it lands ~30 posts early.
+        var photos = Directory.GetFiles(SharedData.PathOf("identities/deepface"), "img*.jpg").Where(IsJpeg).Order().ToList();
+        Assert.True(photos.Count >= 60, $"{photos.Count} deepface photos");
         Assert.Contains(photos, p => p.EndsWith("img14.jpg"));
         var folder = Album("library", photos);
         var before = await FramesAsync();
@@ -82,6 +85,36 @@ public sealed class ImportTests(SystemFixture fx, ITestOutputHelper output) : IC
     }
 
     [Fact]
+    public async Task FilesTheApiRefusesAreReportedByNameAndTheImportStillEnds()
+    {
+        var webp = SharedData.PathOf("identities/deepface/img47.jpg"); // a real WebP photo named .jpg
+        Assert.False(IsJpeg(webp));
+        var good = SharedData.PathOf("groups/linzaer_1.jpg"); // imported by no other test of this class
+        var folder = Album("refused", [webp, good]);
+        var truncated = Path.Combine(folder, "truncated.jpg");
+        var bytes = await File.ReadAllBytesAsync(SharedData.PathOf("groups/linzaer_2.jpg"));
+        await File.WriteAllBytesAsync(truncated, bytes[..(bytes.Length / 3)]);
+        var before = await FramesAsync();
+
+        // Before the fix the import hung after its last post, its progress bar never full.
+        await using var import = Import(folder, "--recursive");
+        var exit = await import.WaitForExitAsync(TimeSpan.FromMinutes(1));
+        Assert.True(exit == 1, $"exit {exit}: {import.Tail()}");
+        Assert.Contains(import.Lines, l => l.Contains("1 new") && l.Contains("2 failed"));
+        Assert.Contains(import.Lines, l => l.Contains("img47.jpg") && l.Contains("WebP"));
+        Assert.Contains(import.Lines, l => l.Contains("truncated.jpg"));
+        Assert.Equal(1, await FramesAsync() - before);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(good)));
+        Assert.Equal("done", await fx.ScalarAsync<string>("SELECT status FROM frames WHERE sha256 = @s", ("s", sha)));
+    }
+
+    private static bool IsJpeg(string path)
+    {
+        using var file = File.OpenRead(path);
+        return file.ReadByte() == 0xFF && file.ReadByte() == 0xD8;
+    }
+
+    [Fact]
     public async Task WatchIngestsAFileCopiedInLaterOnlyOnceItIsComplete()
     {
         var folder = Album("watched", [SharedData.PathOf("identities/face_recognition/obama-240p.jpg")]);
@@ -110,6 +143,9 @@ public sealed class ImportTests(SystemFixture fx, ITestOutputHelper output) : IC
             await Task.Delay(200);
         }
         Assert.Equal(1, await FramesAsync() - before); // only the complete file, never a partial one
+        // The watcher reports the file once its frame is done, and goes on watching: before the fix its wait for the
+        // frame ended before the post returned, and it waited on the pending frame forever.
+        await watcher.WaitForOutputAsync("late.jpg (", TimeSpan.FromSeconds(30));
         Assert.True(await fx.ScalarAsync<long>("SELECT count(*) FROM faces f JOIN frames fr ON fr.id = f.frame_id WHERE fr.sha256 = @s", ("s", sha)) >= 2);
     }
 
