@@ -43,6 +43,17 @@ public sealed class ApiOptions
     [Range(0, 100_000)]
     public int ThumbnailQueueLimit { get; set; } = 100;
 
+    /// <summary>
+    /// Writer loops of the ingest group commit (<see cref="Ingest.IngestGroupCommit"/>), default 2: while one
+    /// statement runs, the next batch gathers and another writer can send it.
+    /// </summary>
+    [Range(1, 64)]
+    public int IngestWriters { get; set; } = 2;
+
+    /// <summary>Most images written by one group-commit statement (default 64).</summary>
+    [Range(1, 10_000)]
+    public int IngestMaxBatch { get; set; } = 64;
+
     /// <summary>Largest page of a list endpoint (JSON), default 500.</summary>
     [Range(1, 100_000)]
     public int MaxPageSize { get; set; } = 500;

@@ -50,6 +50,8 @@ public static class Extensions
         services.AddSingleton<FrameValidator>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IngestService>();
+        services.AddSingleton<IngestGroupCommit>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestGroupCommit>());
         services.AddSingleton<Apis.ThumbnailGate>();
         // Issue 6: mood/identify/enrolment over request/response, maintenance jobs.
         services.AddOptions<Mood.MoodOptions>().BindConfiguration(Mood.MoodOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -15,11 +15,11 @@ public sealed record AcceptedFrame(Guid Id, string Status, string StatusUrl, boo
 
 /// <summary>
 /// Accepts validated images: every image of a request is validated first (all or nothing), then each is stored
-/// with its outbox row through Core's <see cref="FrameIngest"/> (one transaction per image, sha256 idempotency),
-/// and the <see cref="OutboxSignal"/> wakes the dispatcher. Capture time = EXIF DateTimeOriginal, else the
-/// client's timestamp, else now.
+/// with its outbox row through Core's <see cref="FrameIngest"/> (sha256 idempotency), committed together with other
+/// requests' images by <see cref="IngestGroupCommit"/>, and the <see cref="OutboxSignal"/> wakes the dispatcher.
+/// Capture time = EXIF DateTimeOriginal, else the client's timestamp, else now.
 /// </summary>
-public sealed class IngestService(FrameValidator validator, FrameIngest ingest, OutboxSignal signal, TimeProvider time)
+public sealed class IngestService(FrameValidator validator, IngestGroupCommit ingest, OutboxSignal signal, TimeProvider time)
 {
     /// <summary>The pipeline's ActivitySource ("FaceAspire.Pipeline"); spans <c>ingest</c>, <c>outbox dispatch</c>.</summary>
     public static readonly ActivitySource Activities = new("FaceAspire.Pipeline");
@@ -34,8 +34,7 @@ public sealed class IngestService(FrameValidator validator, FrameIngest ingest, 
         foreach (var image in images)
             prepared.Add((image, validator.Validate(image)));
 
-        var accepted = new List<AcceptedFrame>(images.Count);
-        var created = false;
+        var writes = new List<Task<IngestResult>>(images.Count);
         foreach (var (image, info) in prepared)
         {
             var exif = PhotoMetadata.Read(image.Content, info.Format);
@@ -43,13 +42,13 @@ public sealed class IngestService(FrameValidator validator, FrameIngest ingest, 
             var (capturedAt, origin) = exif.TakenAt is { } taken ? (taken, "exif")
                 : image.Timestamp is { } ts ? (ts, "client") : (received, "received");
             var metadata = BuildMetadata(image, info, exif, origin);
-            var result = await ingest.AcceptAsync(image.Content, FrameValidator.MimeType(info.Format), image.Source, capturedAt,
-                metadata, cancellationToken);
-            created |= result.Created;
-            accepted.Add(new AcceptedFrame(result.FrameId, result.Status, $"/api/frames/{result.FrameId}", !result.Created));
+            writes.Add(ingest.AcceptAsync(new IngestItem(image.Content, FrameValidator.MimeType(info.Format), image.Source, capturedAt, metadata),
+                cancellationToken));
         }
-        if (created)
+        var results = await Task.WhenAll(writes);
+        if (results.Any(r => r.Created))
             signal.Notify();
+        var accepted = results.Select(r => new AcceptedFrame(r.FrameId, r.Status, $"/api/frames/{r.FrameId}", !r.Created)).ToList();
         activity?.SetTag("faceaspire.created", accepted.Count(a => !a.Duplicate));
         return accepted;
     }

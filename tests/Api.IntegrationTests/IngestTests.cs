@@ -62,6 +62,23 @@ public sealed class IngestTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task ConcurrentPostsOfDistinctPhotosAreCommittedTogetherEachWithItsOwnFrameAndMessage()
+    {
+        // 40 at once: the group commit writes several per statement; each keeps its own frame, bytes and message.
+        var photos = Enumerable.Range(0, 40).Select(i => Photos.Variant(Photos.Obama, $"together-{i}")).ToList();
+        var responses = await Task.WhenAll(photos.Select(p => api.Client.PostAsync("api/frames?source=together", Http.Raw(p))));
+        var accepted = new List<Http.Accepted>();
+        foreach (var r in responses)
+            accepted.Add(Assert.Single(await Http.ExpectAcceptedAsync(r)));
+
+        Assert.All(accepted, a => Assert.False(a.Duplicate));
+        Assert.Equal(40, accepted.Select(a => a.Id).Distinct().Count());
+        for (var i = 0; i < photos.Count; i++)
+            Assert.Equal(photos[i], await api.ScalarAsync<byte[]>("SELECT content FROM frame_images WHERE frame_id = @id", ("id", accepted[i].Id)));
+        await api.AssertQueuedOnceAsync([.. accepted.Select(a => a.Id)]);
+    }
+
+    [Fact]
     public async Task MultipartWithThreeFilesReturnsThreeIdsInOrder()
     {
         var files = new[] { (Photos.Variant(Photos.Obama, "m1"), "a.jpg"), (Photos.Variant(Photos.Couple, "m2"), "b.jpg"), (Photos.Png, "c.png") };

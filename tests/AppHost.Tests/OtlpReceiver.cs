@@ -4,9 +4,10 @@ using System.Text;
 
 namespace FaceAspire.AppHost.Tests;
 
-/// <summary>A span as decoded from OTLP: ids as lowercase hex, parent empty for roots.</summary>
+/// <summary>A span as decoded from OTLP: ids as lowercase hex, parent empty for roots; <paramref name="Links"/> are the
+/// span ids of its links (a batch span links the spans it serves).</summary>
 public sealed record ReceivedSpan(string ServiceName, string? InstanceId, string Scope, string Name, string TraceId,
-    string SpanId, string ParentSpanId, IReadOnlyDictionary<string, string> Attributes);
+    string SpanId, string ParentSpanId, IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> Links);
 
 /// <summary>
 /// A minimal OTLP/HTTP receiver (http/protobuf) on 127.0.0.1: accepts POST /v1/traces, /v1/metrics, /v1/logs,
@@ -62,7 +63,7 @@ public sealed class OtlpReceiver : IDisposable
 
     // ExportTraceServiceRequest{1: ResourceSpans*}; ResourceSpans{1: Resource, 2: ScopeSpans*};
     // Resource{1: KeyValue*}; KeyValue{1: key, 2: AnyValue{1: string_value}}; ScopeSpans{1: Scope{1: name}, 2: Span*};
-    // Span{1: trace_id, 2: span_id, 4: parent_span_id, 5: name}.
+    // Span{1: trace_id, 2: span_id, 4: parent_span_id, 5: name, 9: KeyValue*, 13: Link{1: trace_id, 2: span_id}*}.
     internal static List<ReceivedSpan> DecodeTraces(byte[] data)
     {
         var result = new List<ReceivedSpan>();
@@ -94,6 +95,7 @@ public sealed class OtlpReceiver : IDisposable
                         if (sf != 2) continue;
                         string name = "", trace = "", span = "", parent = "";
                         var attributes = new Dictionary<string, string>();
+                        var links = new List<string>();
                         foreach (var (pf, pv) in Fields(sv))
                             switch (pf)
                             {
@@ -105,8 +107,11 @@ public sealed class OtlpReceiver : IDisposable
                                     var (k, val) = KeyValue(pv);
                                     attributes[k] = val;
                                     break;
+                                case 13:
+                                    links.AddRange(Fields(pv).Where(x => x.Field == 2).Select(x => Convert.ToHexStringLower(x.Value)));
+                                    break;
                             }
-                        result.Add(new ReceivedSpan(service, instance, scope, name, trace, span, parent, attributes));
+                        result.Add(new ReceivedSpan(service, instance, scope, name, trace, span, parent, attributes, links));
                     }
                 }
             }

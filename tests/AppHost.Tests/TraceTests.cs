@@ -107,10 +107,13 @@ public sealed class TraceTests(TracePipelineFixture db, ITestOutputHelper output
             return false;
         }
 
-        // Api: POST → ingest (with its INSERTs) → send analyze-frame (the outbox row's restored context) → MassTransit send.
+        // Api: POST → ingest → send analyze-frame (the outbox row's restored context) → MassTransit send. The INSERT is
+        // in the group commit's own trace, whose span links the ingest spans it wrote for.
         var ingest = Assert.Single(trace, s => s.Name == "ingest");
         Assert.Equal(root.SpanId, ingest.ParentSpanId);
-        Assert.Contains(trace, s => s.Scope == "Npgsql" && s.ServiceName == "api" && s.ParentSpanId == ingest.SpanId);
+        var commit = Assert.Single(all, s => s.Name == "ingest commit" && s.Links.Contains(ingest.SpanId));
+        Assert.Equal(("api", "", "1"), (commit.ServiceName, commit.ParentSpanId, commit.Attributes["faceaspire.frames"]));
+        Assert.Contains(all, s => s.Scope == "Npgsql" && s.ParentSpanId == commit.SpanId);
         var outboxSend = Assert.Single(trace, s => s.Name == "send analyze-frame");
         Assert.Equal(("api", "FaceAspire.Pipeline", ingest.SpanId), (outboxSend.ServiceName, outboxSend.Scope, outboxSend.ParentSpanId));
         var mtSend = Assert.Single(trace, s => s.Scope == "MassTransit" && s.ServiceName == "api");

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using FaceAspire.Core.Data;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FaceAspire.Api.Ingest;
+
+/// <summary>
+/// Group commit for ingest: images accepted by concurrent requests are written together, one
+/// <see cref="FrameIngest.AcceptManyAsync"/> statement and one commit per batch, by
+/// <see cref="ApiOptions.IngestWriters"/> writer loops. No timer: a writer takes whatever has queued while the
+/// previous statement ran (up to <see cref="ApiOptions.IngestMaxBatch"/> images or 16 MiB), so one request alone
+/// is written at once and a busy Api writes many per commit. Why: one statement and one commit per frame spent
+/// half of both cores in PostgreSQL and the context switches around it (perf, twelfth round of
+/// docs/performance.md). A 202 is still sent only after the frame's commit.
+/// </summary>
+public sealed class IngestGroupCommit(FrameIngest ingest, IOptions<ApiOptions> options, ILogger<IngestGroupCommit> logger) : BackgroundService
+{
+    private const long MaxBatchBytes = 16L * 1024 * 1024;
+
+    /// <summary>The meter "FaceAspire.Ingest" (exported with the other FaceAspire.* meters).</summary>
+    public static readonly Meter Meter = new("FaceAspire.Ingest");
+
+    /// <summary>Histogram <c>faceaspire.ingest.commit.frames</c>: images per group-commit statement (1 to
+    /// <see cref="ApiOptions.IngestMaxBatch"/>); <c>bench-ingest</c> prints its mean.</summary>
+    public static readonly Histogram<int> FramesPerCommit = Meter.CreateHistogram<int>("faceaspire.ingest.commit.frames", "{frame}",
+        "Images written by one group-commit statement");
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private readonly ApiOptions _options = options.Value;
+
+    /// <summary>Stores one image and queues its analysis, committed with whatever else is waiting.</summary>
+    /// <param name="item">The image (trace context captured when it was created).</param>
+    /// <param name="cancellationToken">Stops waiting; the image may still be stored (posting it again returns
+    /// the same frame).</param>
+    /// <returns>Its frame, new or the existing one with the same bytes.</returns>
+    /// <exception cref="PostgresException">This image's data was refused (e.g. invalid metadata JSON, 22P02), or a
+    /// database error failed its batch.</exception>
+    /// <exception cref="NpgsqlException">The database is unreachable.</exception>
+    public async Task<IngestResult> AcceptAsync(IngestItem item, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(item);
+        if (!_queue.Writer.TryWrite(pending))
+            return (await ingest.AcceptManyAsync([item], cancellationToken))[0]; // stopping: no writer left, write alone
+        return await pending.Result.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // On stop, the writers drain what is queued and end; later requests write alone (AcceptAsync).
+        stoppingToken.Register(() => _queue.Writer.TryComplete());
+        return Task.WhenAll(Enumerable.Range(0, _options.IngestWriters).Select(_ => Task.Run(WriteLoopAsync, CancellationToken.None)));
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(_options.IngestMaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            long bytes = 0;
+            while (batch.Count < _options.IngestMaxBatch && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+                bytes += next.Item.Content.Length;
+            }
+            if (batch.Count > 0)
+                await WriteAsync(batch);
+        }
+    }
+
+    // CancellationToken.None: a statement that has begun is finished so that every waiter gets its answer.
+    private async Task WriteAsync(List<Pending> batch)
+    {
+        using var activity = IngestService.Activities.StartActivity("ingest commit", ActivityKind.Internal, parentContext: default,
+            links: batch.Select(p => p.Link).Where(l => l.Context != default));
+        activity?.SetTag("faceaspire.frames", batch.Count);
+        FramesPerCommit.Record(batch.Count);
+        try
+        {
+            var results = await ingest.AcceptManyAsync(batch.Select(p => p.Item).ToList(), CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+                batch[i].Result.TrySetResult(results[i]);
+        }
+        catch (PostgresException e) when (batch.Count > 1 && IsAboutTheData(e))
+        {
+            // One image's data failed the whole statement: write each alone, so only that one fails.
+            logger.LogWarning("A batch of {Count} frames was refused ({SqlState}: {Message}); writing them one by one", batch.Count, e.SqlState, e.MessageText);
+            foreach (var pending in batch)
+            {
+                try
+                {
+                    pending.Result.TrySetResult((await ingest.AcceptManyAsync([pending.Item], CancellationToken.None))[0]);
+                }
+                catch (Exception single)
+                {
+                    pending.Result.TrySetException(single);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            foreach (var pending in batch)
+                pending.Result.TrySetException(e);
+        }
+    }
+
+    // SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): a row's content, not the database.
+    private static bool IsAboutTheData(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal) || e.SqlState.StartsWith("23", StringComparison.Ordinal);
+
+    private sealed class Pending(IngestItem item)
+    {
+        public IngestItem Item { get; } = item;
+
+        // The request's span, linked from the commit's span.
+        public ActivityLink Link { get; } = new(Activity.Current?.Context ?? default);
+
+        // Asynchronous continuations: a writer must not run the requests' code on its own loop.
+        public TaskCompletionSource<IngestResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
