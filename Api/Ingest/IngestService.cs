@@ -21,7 +21,7 @@ public sealed record AcceptedFrame(Guid Id, string Status, string StatusUrl, boo
 /// </summary>
 public sealed class IngestService(FrameValidator validator, IngestGroupCommit ingest, OutboxSignal signal, TimeProvider time)
 {
-    /// <summary>The pipeline's ActivitySource ("FaceAspire.Pipeline"); spans <c>ingest</c>, <c>outbox dispatch</c>.</summary>
+    /// <summary>The pipeline's ActivitySource ("FaceAspire.Pipeline"); spans <c>ingest</c>, <c>ingest commit</c>, <c>outbox dispatch</c>.</summary>
     public static readonly ActivitySource Activities = new("FaceAspire.Pipeline");
 
     /// <summary>Validates all images, then accepts them in order.</summary>
