@@ -116,8 +116,8 @@ public sealed class IngestGroupCommit(FrameIngest ingest, IOptions<ApiOptions> o
     {
         public IngestItem Item { get; } = item;
 
-        // The request's span, linked from the commit's span.
-        public ActivityLink Link { get; } = new(Activity.Current?.Context ?? default);
+        // The request's span (the trace context the item captured), linked from the commit's span.
+        public ActivityLink Link => new(Outbox.SendTracing.Parent(Item.Trace.TraceParent, Item.Trace.TraceState));
 
         // Asynchronous continuations: a writer must not run the requests' code on its own loop.
         public TaskCompletionSource<IngestResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

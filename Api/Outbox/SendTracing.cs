@@ -14,8 +14,11 @@ internal static class SendTracing
 {
     /// <summary>The row's stored context (remote, as if read from a header), or <c>default</c> when the row has
     /// none or it does not parse as a W3C traceparent.</summary>
-    public static ActivityContext Parent(OutboxMessage row) =>
-        row.TraceParent is not null && ActivityContext.TryParse(row.TraceParent, row.TraceState, isRemote: true, out var context)
+    public static ActivityContext Parent(OutboxMessage row) => Parent(row.TraceParent, row.TraceState);
+
+    /// <summary>A stored W3C context (remote), or <c>default</c> when there is none or it does not parse.</summary>
+    public static ActivityContext Parent(string? traceParent, string? traceState) =>
+        traceParent is not null && ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var context)
             ? context : default;
 
     /// <summary>

@@ -136,11 +136,7 @@ public sealed class FrameIngest(NpgsqlDataSource dataSource)
         CancellationToken cancellationToken)
     {
         var messages = items.Select((item, k) =>
-        {
-            var message = OutboxSerializer.Create(new AnalyzeFrame(ids[k], shas[k], item.Source, item.CapturedAt.ToUniversalTime()));
-            (message.TraceParent, message.TraceState) = item.Trace;
-            return message;
-        }).ToArray();
+            OutboxSerializer.Create(new AnalyzeFrame(ids[k], shas[k], item.Source, item.CapturedAt.ToUniversalTime()), item.Trace)).ToArray();
         await using var insert = new NpgsqlCommand(AcceptSql, connection);
         var p = insert.Parameters;
         p.AddWithValue("id", ids);

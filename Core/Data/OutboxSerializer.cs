@@ -24,9 +24,13 @@ public static class OutboxSerializer
     /// <summary>A new (unsaved) outbox row for <paramref name="message"/>; add it to the context in the same
     /// <c>SaveChanges</c>/transaction as the change it announces. Carries the trace context of
     /// <see cref="Activity.Current"/> (see <see cref="CurrentTraceContext"/>).</summary>
-    public static OutboxMessage Create<T>(T message) where T : class
+    public static OutboxMessage Create<T>(T message) where T : class => Create(message, CurrentTraceContext());
+
+    /// <summary>A new (unsaved) outbox row for <paramref name="message"/> carrying <paramref name="trace"/>, a trace
+    /// context captured earlier (e.g. by the request whose frame a group commit writes from another context).</summary>
+    public static OutboxMessage Create<T>(T message, (string? TraceParent, string? TraceState) trace) where T : class
     {
-        var (parent, state) = CurrentTraceContext();
+        var (parent, state) = trace;
         return new()
         {
             MessageType = typeof(T).FullName!,

@@ -4,7 +4,7 @@ namespace FaceAspire.Core.Data.Entities;
 /// A message waiting to be published (table <c>outbox_messages</c>), written in the same transaction as the state
 /// change it announces (our transactional outbox; MassTransit.EntityFrameworkCore is not in this registry).
 /// A dispatcher reads undispatched rows in <see cref="Id"/> order (partial index), publishes, and sets
-/// <see cref="DispatchedAt"/>. Create rows with <see cref="OutboxSerializer.Create{T}"/>.
+/// <see cref="DispatchedAt"/>. Create rows with <see cref="OutboxSerializer.Create{T}(T)"/>.
 /// </summary>
 public sealed class OutboxMessage
 {
