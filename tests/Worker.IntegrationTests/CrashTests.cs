@@ -37,15 +37,18 @@ public sealed class CrashTests(PipelineFixture fx) : IClassFixture<PipelineFixtu
         Assert.Equal((long)FrameCount, await fx.ScalarAsync<long>("SELECT count(*) FROM faces"));
         Assert.Equal((long)FrameCount, await fx.ScalarAsync<long>("SELECT sum(face_count)::bigint FROM persons"));
         Assert.Equal(0, await fx.QueueDepthAsync("analyze-frame_error"));
-        // Evidence the kill hit work in flight: a frame A had claimed was claimed again by B.
-        var reclaimed = await fx.ScalarAsync<long>("SELECT count(*) FROM frames WHERE id = ANY(@ids) AND attempts > 1", ("ids", ids.ToArray()));
-        Assert.True(reclaimed >= 1, $"no frame was redelivered (A had finished {doneByA})");
         // Every frame A did not log as done, B took over: it analysed it, or (when A was killed between its commit and
-        // its log line) found it committed and republished it. A analyses at most 2 frames at once (concurrency 2;
-        // the frame it prefetched beyond those was never started, so never committed), so at most 2 can be in that
+        // its acknowledgement) found it committed and republished it. A analyses at most 2 frames at once (concurrency
+        // 2; the frame it prefetched beyond those was never started, so never committed), so at most 2 can be in that
         // second group.
         var (bDone, bAlreadyDone) = (b.Count(" done: "), b.Count("was already done"));
-        var takeover = $"A logged {doneByA} done, B {bDone} done and {bAlreadyDone} already done";
+        var reclaimed = await fx.ScalarAsync<long>("SELECT count(*) FROM frames WHERE id = ANY(@ids) AND attempts > 1", ("ids", ids.ToArray()));
+        var takeover = $"A logged {doneByA} done; B {bDone} done, {bAlreadyDone} already done, {reclaimed} claimed again";
+        // Evidence the kill hit work in flight: B claimed again a frame A had claimed (A was killed between its claim
+        // and its commit), or B found done a frame whose message A never acknowledged (killed between its commit and
+        // its acknowledgement, while it waited for the broker's publish confirms). Either is a redelivery; which one
+        // the kill hits depends on timing, so the test accepts both.
+        Assert.True(reclaimed + bAlreadyDone >= 1, "no frame was redelivered: " + takeover);
         Assert.True(bDone + bAlreadyDone >= FrameCount - doneByA, "B did not take over the rest: " + takeover);
         Assert.True(bAlreadyDone <= 2, "more frames were committed-but-unlogged by A than it had in flight: " + takeover);
     }
