@@ -1,4 +1,5 @@
 using System.Net;
+using FaceAspire.Core.Data;
 using Npgsql;
 
 namespace FaceAspire.Admin.Extensions;
@@ -23,7 +24,7 @@ public static class DatabaseUnavailablePage
         {
             await next(context);
         }
-        catch (Exception e) when (IsDatabaseUnavailable(e) && !context.Response.HasStarted)
+        catch (Exception e) when (DatabaseFailures.IsTransient(e) && !context.Response.HasStarted)
         {
             context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseUnavailablePage))
                 .LogWarning("{Method} {Path}: the database is unavailable ({Error})", context.Request.Method, context.Request.Path, e.Message);
@@ -35,15 +36,6 @@ public static class DatabaseUnavailablePage
             await context.Response.WriteAsync(Page(context), context.RequestAborted);
         }
     });
-
-    /// <summary>True when <paramref name="error"/> or an exception inside it is a transient <see cref="NpgsqlException"/>.</summary>
-    public static bool IsDatabaseUnavailable(Exception? error)
-    {
-        for (var e = error; e is not null; e = e.InnerException)
-            if (e is NpgsqlException { IsTransient: true })
-                return true;
-        return false;
-    }
 
     private static string Page(HttpContext context) => $"""
         <!DOCTYPE html>
