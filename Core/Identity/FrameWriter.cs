@@ -82,9 +82,9 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        // Round trips for a frame of n faces that all match: n + 2 (lock + first search; each later search with the
-        // previous face's INSERT before it, since it must see that face; the last INSERT with the other writes;
-        // COMMIT). Each round trip is a wait for PostgreSQL while the frame holds a worker slot.
+        // Round trips for a frame of n faces that all match: n + 1 (lock + first search; each later search with the
+        // previous face's INSERT before it, since it must see that face; the last INSERT with the other writes and
+        // the COMMIT). Each round trip is a wait for PostgreSQL while the frame holds a worker slot.
         DateTimeOffset capturedAt;
         string? source;
         IReadOnlyList<Neighbour> neighbours = [];
@@ -137,8 +137,12 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
         {
             Parameters = { new NpgsqlParameter<Guid>("id", frameId), new NpgsqlParameter<int>("w", width), new NpgsqlParameter<int>("h", height) },
         });
+        // COMMIT as the batch's last statement saves the round trip of a separate CommitAsync. An error in an earlier
+        // statement makes PostgreSQL skip it (the rest of a batch is skipped after an error), and disposing the
+        // transaction then rolls back as before. Npgsql reads the idle status PostgreSQL reports after the COMMIT and
+        // marks the transaction completed, so its disposal sends nothing.
+        writes.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await writes.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
 
         var analyzed = new List<AnalyzedFace>(faces.Count);
         var events = new List<FaceRecognized>(faces.Count);
