@@ -1,7 +1,7 @@
 using FaceAspire.Api.Ingest;
+using FaceAspire.Core.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using FaceAspire.Core.Data;
 
 namespace FaceAspire.Api.Extensions;
 

@@ -35,15 +35,10 @@ public sealed class ApiOutageTests(ApiOutageTests.Fixture fx) : IClassFixture<Ap
         var person = await fx.ScalarAsync<Guid>("SELECT person_id FROM faces WHERE frame_id = @f", ("f", before));
         // A second valid key, never used, so not in the Api's cache: checking it needs the database.
         var uncachedKey = ApiKey.Generate();
-        var row = ApiKey.Create("outage-test", uncachedKey, DateTimeOffset.UtcNow);
-        await using (var insert = fx.AppDataSource.CreateCommand(
-                         "INSERT INTO api_keys (id, name, prefix, hash, created_at) VALUES (@id, @n, @p, @h, now())"))
+        await using (var db = fx.CreateDbContext())
         {
-            insert.Parameters.AddWithValue("id", row.Id);
-            insert.Parameters.AddWithValue("n", row.Name);
-            insert.Parameters.AddWithValue("p", row.Prefix);
-            insert.Parameters.AddWithValue("h", row.Hash);
-            await insert.ExecuteNonQueryAsync();
+            db.ApiKeys.Add(ApiKey.Create("outage-test", uncachedKey, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
         }
         using var uncached = new HttpClient { BaseAddress = fx.ApiUrl };
         uncached.DefaultRequestHeaders.Add("X-Api-Key", uncachedKey);
