@@ -12,9 +12,10 @@ public sealed class WorkerOptions
     public const string SectionName = "Worker";
 
     /// <summary>
-    /// Frames analysed at once by this process (MassTransit ConcurrentMessageLimit and the RabbitMQ prefetch
-    /// count). Each frame runs the single-threaded ONNX sessions on one core, and waits for PostgreSQL and the broker
-    /// between its stages, so one frame more than cores keeps the cores busy: end-to-end bench, 1 process on 2 cores,
+    /// Frames in flight in this process (MassTransit ConcurrentMessageLimit; the RabbitMQ prefetch count is
+    /// <see cref="EffectivePrefetchCount"/>). Each frame runs the single-threaded ONNX sessions on one core (at most
+    /// <see cref="EffectiveAnalysisSlots"/> at once), and waits for PostgreSQL and the broker between its stages, so one
+    /// frame more than cores keeps the cores busy: end-to-end bench, 1 process on 2 cores,
     /// 37.3 frames/s at 2 vs 40.4 at 3 (one run). Default <see cref="DefaultConcurrency"/> = cores + 1; range 1–64.
     /// </summary>
     [Range(1, 64)]
@@ -22,6 +23,18 @@ public sealed class WorkerOptions
 
     /// <summary>The default <see cref="Concurrency"/>: <see cref="Environment.ProcessorCount"/> + 1.</summary>
     public static int DefaultConcurrency => Math.Min(64, Environment.ProcessorCount + 1);
+
+    /// <summary>
+    /// Vision-engine calls this process runs at once, across every consumer and job (<see cref="Pipeline.AnalysisGate"/>);
+    /// the other frames in flight meanwhile do their database and broker round trips. Null (the default) = one per core
+    /// (<see cref="Environment.ProcessorCount"/>, which honours CPU affinity). A value of <see cref="Concurrency"/> or
+    /// more lets every frame in flight analyse at once, as before the gate existed. Range 1–64.
+    /// </summary>
+    [Range(1, 64)]
+    public int? AnalysisSlots { get; set; }
+
+    /// <summary>The number of analysis slots used: <see cref="AnalysisSlots"/>, or the core count (at most 64).</summary>
+    public int EffectiveAnalysisSlots => AnalysisSlots ?? Math.Min(64, Environment.ProcessorCount);
 
     /// <summary>
     /// <c>AnalyzeFrame</c> messages RabbitMQ may deliver to this process ahead of their acknowledgement (the

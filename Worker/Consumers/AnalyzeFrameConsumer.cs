@@ -10,9 +10,10 @@ namespace FaceAspire.Worker.Consumers;
 
 /// <summary>
 /// Analyses one frame: claim it (a frame already <c>done</c> is not analysed again, its stored result is
-/// republished), load its bytes from the database, run the vision engine, then store faces, identities, emotion
-/// rows and status <c>done</c> in one transaction (<see cref="FrameWriter.WriteAsync"/>), and only then publish
-/// <see cref="FrameAnalyzed"/> and one <see cref="FaceRecognized"/> per face. MassTransit acknowledges the message
+/// republished), load its bytes from the database, run the vision engine in a slot of the <see cref="AnalysisGate"/>,
+/// then store faces, identities, emotion rows and status <c>done</c> in one transaction
+/// (<see cref="FrameWriter.WriteAsync"/>), and only then publish <see cref="FrameAnalyzed"/> and one
+/// <see cref="FaceRecognized"/> per face. MassTransit acknowledges the message
 /// when this method returns, i.e. after the commit.
 /// <para>
 /// Errors: an undecodable image (<see cref="ImageDecodeException"/>) or missing bytes is permanent: the frame is
@@ -25,6 +26,7 @@ namespace FaceAspire.Worker.Consumers;
 public sealed class AnalyzeFrameConsumer(
     FrameWriter writer,
     IFaceAnalyzer analyzer,
+    AnalysisGate gate,
     IOptions<WorkerOptions> options,
     ILogger<AnalyzeFrameConsumer> logger) : IConsumer<AnalyzeFrame>
 {
@@ -64,7 +66,8 @@ public sealed class AnalyzeFrameConsumer(
         {
             // No thumbnail here: the Api makes it on first request (about 1 ms of CPU per frame that the pipeline
             // no longer pays for photos nobody looks at; docs/performance.md).
-            analysis = analyzer.Analyze(work.Content, new AnalysisRequest(CropSize: options.Value.EffectiveCropSize));
+            // Through the gate: one analysis per core at a time, while the other frames in flight do their round trips.
+            analysis = await gate.RunAsync(() => analyzer.Analyze(work.Content, new AnalysisRequest(CropSize: options.Value.EffectiveCropSize)), ct);
         }
         catch (ImageDecodeException e)
         {

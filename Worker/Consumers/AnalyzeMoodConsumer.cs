@@ -11,9 +11,9 @@ namespace FaceAspire.Worker.Consumers;
 /// API needs emotion, age and gender only) and responds for the LARGEST face by box area with
 /// <see cref="MoodAnalyzed"/>; an undecodable image, no face, or a largest face whose shorter side is under
 /// <see cref="AnalyzeMood.MinFaceSize"/> gets <see cref="ImageRejected"/>. Nothing is stored: the Api stores
-/// session results itself.
+/// session results itself. The analysis takes a slot of the process's <see cref="AnalysisGate"/>.
 /// </summary>
-public sealed class AnalyzeMoodConsumer(IFaceAnalyzer analyzer) : IConsumer<AnalyzeMood>
+public sealed class AnalyzeMoodConsumer(IFaceAnalyzer analyzer, AnalysisGate gate) : IConsumer<AnalyzeMood>
 {
     private static readonly AnalysisRequest MoodRequest = new(Embeddings: false, Emotion: true, Attributes: true);
 
@@ -25,7 +25,7 @@ public sealed class AnalyzeMoodConsumer(IFaceAnalyzer analyzer) : IConsumer<Anal
         {
             try
             {
-                analysis = analyzer.Analyze(context.Message.Image, MoodRequest);
+                analysis = await gate.RunAsync(() => analyzer.Analyze(context.Message.Image, MoodRequest), context.CancellationToken);
             }
             catch (ImageDecodeException e)
             {

@@ -20,9 +20,10 @@ namespace FaceAspire.Worker.Consumers;
 /// (status done, source <c>enrolment</c>, thumbnail), its face assigned to the person, the person's counters and
 /// cover (<see cref="FaceStore.UpdatePersonAsync"/>) and an audit entry. An image already ingested earlier keeps its
 /// frame: its stored face is MOVED to the named person (the old person's count and cover are repaired; a person left
-/// without faces is deleted) instead of being stored twice.
+/// without faces is deleted) instead of being stored twice. Each analysis takes a slot of the process's
+/// <see cref="AnalysisGate"/>.
 /// </summary>
-public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, VisionOptions vision, NpgsqlDataSource dataSource, FaceStore store,
+public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, AnalysisGate gate, VisionOptions vision, NpgsqlDataSource dataSource, FaceStore store,
     IOptions<WorkerOptions> options, ILogger<EnrolPersonConsumer> logger) : IConsumer<EnrolPerson>
 {
     private sealed record Prepared(EnrolImage Image, FaceObservation Face, int Width, int Height, string ContentType);
@@ -47,7 +48,8 @@ public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, VisionOptions vi
             }
             using (rgb)
             {
-                var analysis = analyzer.Analyze(rgb, new AnalysisRequest(CropSize: options.Value.EffectiveCropSize));
+                var analysis = await gate.RunAsync(() => analyzer.Analyze(rgb, new AnalysisRequest(CropSize: options.Value.EffectiveCropSize)),
+                    context.CancellationToken);
                 if (analysis.Faces.Count != 1)
                 {
                     var code = analysis.Faces.Count == 0 ? ImageRejectionCodes.NoFace : ImageRejectionCodes.SeveralFaces;

@@ -2,6 +2,7 @@ using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
 using FaceAspire.Vision;
 using FaceAspire.Vision.Imaging;
+using FaceAspire.Worker.Pipeline;
 using MassTransit;
 using Npgsql;
 using NpgsqlTypes;
@@ -12,9 +13,10 @@ namespace FaceAspire.Worker.Consumers;
 /// Answers <see cref="IdentifyFaces"/> (queue <c>identify-faces</c>): embeds every face and, per face, returns the
 /// nearest persons among stored faces of the SAME embedding model (vectors of different models are not comparable):
 /// the <see cref="NeighbourFaces"/> nearest faces by the HNSW index, grouped by person, each person scored by its
-/// best similarity, hidden persons left out. Nothing is stored.
+/// best similarity, hidden persons left out. Nothing is stored. The analysis takes a slot of the process's
+/// <see cref="AnalysisGate"/>.
 /// </summary>
-public sealed class IdentifyFacesConsumer(IFaceAnalyzer analyzer, NpgsqlDataSource dataSource) : IConsumer<IdentifyFaces>
+public sealed class IdentifyFacesConsumer(IFaceAnalyzer analyzer, AnalysisGate gate, NpgsqlDataSource dataSource) : IConsumer<IdentifyFaces>
 {
     /// <summary>Faces fetched per query before grouping (≤ pgvector's default hnsw.ef_search of 40).</summary>
     public const int NeighbourFaces = 40;
@@ -27,7 +29,7 @@ public sealed class IdentifyFacesConsumer(IFaceAnalyzer analyzer, NpgsqlDataSour
         ImageAnalysis analysis;
         try
         {
-            analysis = analyzer.Analyze(context.Message.Image, EmbedOnly);
+            analysis = await gate.RunAsync(() => analyzer.Analyze(context.Message.Image, EmbedOnly), context.CancellationToken);
         }
         catch (ImageDecodeException e)
         {

@@ -14,7 +14,7 @@ public static class Extensions
     /// <summary>
     /// Registers the database (Core's <see cref="FaceDbServiceCollectionExtensions.AddFaceDb"/> on
     /// <c>ConnectionStrings:facedb</c>), ONE <see cref="IFaceAnalyzer"/> per process (its ONNX sessions are shared by
-    /// all concurrent frames; section <c>Vision</c>), <see cref="WorkerOptions"/> (section <c>Worker</c>), MassTransit
+    /// all concurrent frames; section <c>Vision</c>) behind one <see cref="AnalysisGate"/>, <see cref="WorkerOptions"/> (section <c>Worker</c>), MassTransit
     /// over RabbitMQ (<c>ConnectionStrings:messaging</c>, an amqp:// URL) with the analyze-frame consumer and its
     /// fault handler, and readiness checks (tag <c>ready</c>) for PostgreSQL and the bus.
     /// </summary>
@@ -35,6 +35,8 @@ public static class Extensions
         config.GetSection(VisionOptions.SectionName).Bind(vision);
         builder.Services.AddSingleton(vision);
         builder.Services.AddSingleton<IFaceAnalyzer>(sp => new FaceAnalyzer(sp.GetRequiredService<VisionOptions>(), sp.GetRequiredService<ILoggerFactory>()));
+        // One gate per process, shared by every consumer and job that runs the models (Pipeline/AnalysisGate.cs).
+        builder.Services.AddSingleton<AnalysisGate>();
         // Load the models at start, not at the first message: a missing model must stop the process at once.
         builder.Services.AddHostedService<AnalyzerWarmup>();
 

@@ -3,6 +3,7 @@ using FaceAspire.Core.Jobs;
 using FaceAspire.Vision;
 using FaceAspire.Vision.Detection;
 using FaceAspire.Vision.Imaging;
+using FaceAspire.Worker.Pipeline;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,9 +15,10 @@ namespace FaceAspire.Worker.Jobs;
 /// alignment the ingest used, so no re-detection), and the new model tag. Frame by frame, each frame's faces in
 /// one transaction; progress = faces done of faces to do. Persons are untouched. Faces whose frame image is gone
 /// (or no longer decodes) keep their old vector and model and are counted as skipped; matching ignores them
-/// because it only compares vectors of the same model.
+/// because it only compares vectors of the same model. Each embedding takes a slot of the process's
+/// <see cref="AnalysisGate"/>, so a running job shares the cores with the frames in flight instead of adding to them.
 /// </summary>
-public sealed class ReembedJob(NpgsqlDataSource dataSource, IFaceAnalyzer analyzer, VisionOptions vision, ILogger<ReembedJob> logger) : IMaintenanceJob
+public sealed class ReembedJob(NpgsqlDataSource dataSource, IFaceAnalyzer analyzer, AnalysisGate gate, VisionOptions vision, ILogger<ReembedJob> logger) : IMaintenanceJob
 {
     private const int FramesPerBatch = 16;
 
@@ -62,7 +64,7 @@ public sealed class ReembedJob(NpgsqlDataSource dataSource, IFaceAnalyzer analyz
                     await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                     foreach (var (faceId, detected) in faces)
                     {
-                        var embedding = embedder.Embed(image, detected);
+                        var embedding = await gate.RunAsync(() => embedder.Embed(image, detected), cancellationToken);
                         FaceStore.ValidateEmbedding(embedding);
                         await using var update = new NpgsqlCommand(
                             "UPDATE faces SET embedding = @e::vector, model_version = @mv WHERE id = @id", connection, transaction);

@@ -5,7 +5,8 @@ namespace FaceAspire.Worker.IntegrationTests;
 
 /// <summary>
 /// The prefetch a worker asks RabbitMQ for on <c>analyze-frame</c> (<c>Worker:PrefetchCount</c>): by default one
-/// more than its concurrency, so the next frame is in the process when one is acknowledged.
+/// more than its concurrency, so the next frame is in the process when one is acknowledged. Out-of-range settings of
+/// the frame slots stop the worker at start.
 /// </summary>
 public sealed class PrefetchTests(PipelineFixture fx) : IClassFixture<PipelineFixture>
 {
@@ -20,16 +21,19 @@ public sealed class PrefetchTests(PipelineFixture fx) : IClassFixture<PipelineFi
         Assert.Equal([3, 7], counts.Order());
     }
 
-    [Fact]
-    public async Task AnOutOfRangePrefetchStopsTheWorkerBeforeItConsumesAnything()
+    [Theory]
+    [InlineData("PrefetchCount", "0")]
+    [InlineData("AnalysisSlots", "0")]
+    [InlineData("AnalysisSlots", "65")]
+    public async Task AnOutOfRangeSettingStopsTheWorkerBeforeItConsumesAnything(string setting, string value)
     {
-        await using var worker = ServiceProcess.Start(PipelineFixture.WorkerProcessOptions("bad-prefetch",
-            fx.WorkerEnvironment(2, new Dictionary<string, string> { ["Worker__PrefetchCount"] = "0" })));
+        await using var worker = ServiceProcess.Start(PipelineFixture.WorkerProcessOptions($"bad-{setting}",
+            fx.WorkerEnvironment(2, new Dictionary<string, string> { [$"Worker__{setting}"] = value })));
 
         var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains(worker.Lines, l => l.Contains("PrefetchCount", StringComparison.Ordinal));
+        Assert.Contains(worker.Lines, l => l.Contains(setting, StringComparison.Ordinal));
         // The other test's workers may still be consuming in this vhost; none may have an unlimited prefetch (0).
         Assert.DoesNotContain(0, await fx.ConsumerPrefetchCountsAsync("analyze-frame"));
     }
