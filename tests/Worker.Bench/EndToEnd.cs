@@ -61,8 +61,13 @@ internal static class EndToEnd
         await fx.InitializeAsync();
         try
         {
+            // Pinned after they start, the workers sized their analysis gate for every core (ADR 0015); started on one
+            // core they would have chosen one slot, so they are told so. Worker__AnalysisSlots in the environment wins.
+            var oneCore = pin && Environment.GetEnvironmentVariable("Worker__AnalysisSlots") is null
+                ? new Dictionary<string, string> { ["Worker__AnalysisSlots"] = "1" }
+                : null;
             for (var i = 0; i < workers; i++)
-                await fx.StartWorkerAsync($"worker-{i}", concurrency);
+                await fx.StartWorkerAsync($"worker-{i}", concurrency, oneCore);
             Func<byte[], Task<Guid>> post = fx is ApiSystem system
                 ? image => PostAsync(system.Client, image)
                 : image => fx.IngestAndSendAsync(image, "bench");
