@@ -13,8 +13,8 @@ namespace FaceAspire.Worker.Consumers;
 /// republished), load its bytes from the database, run the vision engine in a slot of the <see cref="AnalysisGate"/>,
 /// then store faces, identities, emotion rows and status <c>done</c> in one transaction
 /// (<see cref="FrameWriter.WriteAsync"/>), and only then publish <see cref="FrameAnalyzed"/> and one
-/// <see cref="FaceRecognized"/> per face. MassTransit acknowledges the message
-/// when this method returns, i.e. after the commit.
+/// <see cref="FaceRecognized"/> per face. MassTransit acknowledges the message when this method returns, i.e. after
+/// the commit.
 /// <para>
 /// Errors: an undecodable image (<see cref="ImageDecodeException"/>) or missing bytes is permanent: the frame is
 /// marked failed with the reason, <see cref="FrameAnalyzed"/> (status failed) is published, and the message is

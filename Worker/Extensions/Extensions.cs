@@ -14,9 +14,9 @@ public static class Extensions
     /// <summary>
     /// Registers the database (Core's <see cref="FaceDbServiceCollectionExtensions.AddFaceDb"/> on
     /// <c>ConnectionStrings:facedb</c>), ONE <see cref="IFaceAnalyzer"/> per process (its ONNX sessions are shared by
-    /// all concurrent frames; section <c>Vision</c>) behind one <see cref="AnalysisGate"/>, <see cref="WorkerOptions"/> (section <c>Worker</c>), MassTransit
-    /// over RabbitMQ (<c>ConnectionStrings:messaging</c>, an amqp:// URL) with the analyze-frame consumer and its
-    /// fault handler, and readiness checks (tag <c>ready</c>) for PostgreSQL and the bus.
+    /// all concurrent frames; section <c>Vision</c>) behind one <see cref="AnalysisGate"/>, <see cref="WorkerOptions"/>
+    /// (section <c>Worker</c>), MassTransit over RabbitMQ (<c>ConnectionStrings:messaging</c>, an amqp:// URL) with the
+    /// analyze-frame consumer and its fault handler, and readiness checks (tag <c>ready</c>) for PostgreSQL and the bus.
     /// </summary>
     /// <exception cref="InvalidOperationException">A connection string is missing.</exception>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)

@@ -41,9 +41,9 @@ public sealed class AnalysisGate : IDisposable
     public int AvailableSlots => _slots.CurrentCount;
 
     /// <summary>
-    /// Waits for a free slot (first come, first served), runs <paramref name="analysis"/> synchronously on the
-    /// calling thread, and frees the slot, also when it throws. The time spent waiting is tagged on the current
-    /// activity as <c>gate.wait_ms</c>.
+    /// Waits asynchronously for a free slot (waiters are served in arrival order), runs <paramref name="analysis"/>
+    /// synchronously on the thread that resumes, and frees the slot, also when it throws. The time spent waiting is
+    /// tagged on the current activity as <c>gate.wait_ms</c>.
     /// </summary>
     /// <returns>What <paramref name="analysis"/> returns.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting;
