@@ -15,8 +15,8 @@ public sealed class WorkerOptions
     /// Frames in flight in this process (MassTransit ConcurrentMessageLimit; the RabbitMQ prefetch count is
     /// <see cref="EffectivePrefetchCount"/>). Each frame runs the single-threaded ONNX sessions on one core (at most
     /// <see cref="EffectiveAnalysisSlots"/> at once), and waits for PostgreSQL and the broker between its stages, so one
-    /// frame more than cores keeps the cores busy: end-to-end bench, 1 process on 2 cores,
-    /// 37.3 frames/s at 2 vs 40.4 at 3 (one run). Default <see cref="DefaultConcurrency"/> = cores + 1; range 1–64.
+    /// frame more than cores keeps the cores busy: end-to-end bench, 1 process on 2 cores, 37.3 frames/s at 2 vs 40.4
+    /// at 3 (one run). Default <see cref="DefaultConcurrency"/> = cores + 1; range 1–64.
     /// </summary>
     [Range(1, 64)]
     public int Concurrency { get; set; } = DefaultConcurrency;
