@@ -5,6 +5,7 @@ using FaceAspire.Worker.Consumers;
 using FaceAspire.Worker.Jobs;
 using FaceAspire.Worker.Pipeline;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace FaceAspire.Worker.Extensions;
 
@@ -77,11 +78,14 @@ public static class Extensions
         return builder;
     }
 
-    private sealed class AnalyzerWarmup(IFaceAnalyzer analyzer, ILogger<AnalyzerWarmup> logger) : IHostedService
+    private sealed class AnalyzerWarmup(IFaceAnalyzer analyzer, AnalysisGate gate, IOptions<WorkerOptions> options, ILogger<AnalyzerWarmup> logger)
+        : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            logger.LogInformation("Vision engine ready; embedding model {Model}", analyzer.EmbeddingModel);
+            // The sizes a process chose from the cores it saw at start: a process pinned later keeps them.
+            logger.LogInformation("Vision engine ready; embedding model {Model}; {Concurrency} frame(s) in flight, {Slots} analysis slot(s), {Cores} core(s)",
+                analyzer.EmbeddingModel, options.Value.Concurrency, gate.Slots, Environment.ProcessorCount);
             return Task.CompletedTask;
         }
 

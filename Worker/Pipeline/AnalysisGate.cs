@@ -1,68 +1,155 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace FaceAspire.Worker.Pipeline;
 
 /// <summary>
-/// Bounds how many vision-engine calls (detection, embedding, emotion: pure CPU work on single-threaded ONNX
-/// sessions) run at once in this process to <see cref="WorkerOptions.EffectiveAnalysisSlots"/>, one per core by
-/// default, while more frames than that stay in flight (<see cref="WorkerOptions.Concurrency"/>) doing their database
-/// and broker round trips.
+/// Runs this process's vision-engine calls (detection, embedding, emotion: pure CPU work on single-threaded ONNX
+/// sessions) on <see cref="WorkerOptions.EffectiveAnalysisSlots"/> threads of its own, one per core by default, in
+/// arrival order, while more frames than that stay in flight (<see cref="WorkerOptions.Concurrency"/>) doing their
+/// database and broker round trips on the thread pool.
 /// <para>
-/// Why: without it, the frames in flight share the cores and progress at the same pace, so they finish their
+/// Why a bound: without it, the frames in flight share the cores and progress at the same pace, so they finish their
 /// analysis at about the same moment and then all wait on PostgreSQL and the broker together, leaving the core idle
-/// (4.1–7.4 % of the workers' core in the pinned end-to-end bench, 1 × 3). With the gate, analyses run one after the
-/// other per core, one frame's round trips overlap the next frame's analysis, and the core idled 0.4–1.4 %
-/// (docs/performance.md, fifteenth round; ADR 0015).
+/// (4.1–7.4 % of the workers' core in the pinned end-to-end bench, 1 × 3). With one analysis per core, one frame's
+/// round trips overlap the next frame's analysis (docs/performance.md, fifteenth round; ADR 0015).
+/// </para>
+/// <para>
+/// Why threads of its own: an analysis holds its thread for ~20 ms. On the thread pool, a process that sees one core
+/// starts with one pool thread, and that thread, busy analysing, left the other frames' database replies waiting: the
+/// core idled 7.4–8.5 % again (sixteenth round). Off the pool, those replies are handled while an analysis runs.
 /// </para>
 /// </summary>
 public sealed class AnalysisGate : IDisposable
 {
-    private readonly SemaphoreSlim _slots;
+    // BlockingCollection over its default ConcurrentQueue: first in, first out, and a blocking take for the threads.
+    private readonly BlockingCollection<Analysis> _queue = new();
+    private int _busy;
 
     /// <summary>A gate of <see cref="WorkerOptions.EffectiveAnalysisSlots"/> slots.</summary>
     public AnalysisGate(IOptions<WorkerOptions> options) : this(options.Value.EffectiveAnalysisSlots)
     {
     }
 
-    /// <summary>A gate of <paramref name="slots"/> slots.</summary>
+    /// <summary>A gate of <paramref name="slots"/> slots: that many background threads, named <c>analysis-N</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="slots"/> is below 1.</exception>
     public AnalysisGate(int slots)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
         Slots = slots;
-        _slots = new SemaphoreSlim(slots, slots);
+        for (var i = 0; i < slots; i++)
+            new Thread(Serve) { IsBackground = true, Name = $"analysis-{i + 1}" }.Start();
     }
 
     /// <summary>The number of analyses that may run at once (≥ 1).</summary>
     public int Slots { get; }
 
     /// <summary>Slots free right now (0 to <see cref="Slots"/>); a snapshot, for diagnostics and tests.</summary>
-    public int AvailableSlots => _slots.CurrentCount;
+    public int AvailableSlots => Slots - Volatile.Read(ref _busy);
 
     /// <summary>
-    /// Waits asynchronously for a free slot (waiters are served in arrival order), runs <paramref name="analysis"/>
-    /// synchronously on the thread that resumes, and frees the slot, also when it throws. The time spent waiting is
-    /// tagged on the current activity as <c>gate.wait_ms</c>.
+    /// Queues <paramref name="analysis"/> for the gate's next free thread (served in arrival order), with the caller's
+    /// execution context (its <see cref="Activity"/>, for example), and completes with its result. The caller's
+    /// continuation runs on the thread pool, not on the analysis thread. The time spent waiting is tagged on the
+    /// current activity as <c>gate.wait_ms</c>.
     /// </summary>
-    /// <returns>What <paramref name="analysis"/> returns.</returns>
+    /// <returns>What <paramref name="analysis"/> returns, or the exception it throws.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting;
     /// the analysis did not run and no slot is held.</exception>
-    public async Task<T> RunAsync<T>(Func<T> analysis, CancellationToken cancellationToken = default)
+    /// <exception cref="ObjectDisposedException">The gate has been disposed (the process is stopping).</exception>
+    public Task<T> RunAsync<T>(Func<T> analysis, CancellationToken cancellationToken = default)
     {
-        var waitStart = Stopwatch.GetTimestamp();
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        Activity.Current?.SetTag("gate.wait_ms", Math.Round(Stopwatch.GetElapsedTime(waitStart).TotalMilliseconds, 2));
+        ArgumentNullException.ThrowIfNull(analysis);
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<T>(cancellationToken);
+        var work = new Analysis<T>(analysis, cancellationToken);
         try
         {
-            return analysis();
+            _queue.Add(work, CancellationToken.None);
         }
-        finally
+        catch (InvalidOperationException) // adding was completed
         {
-            _slots.Release();
+            throw new ObjectDisposedException(nameof(AnalysisGate));
+        }
+        return work.Task;
+    }
+
+    /// <summary>Stops taking analyses; the threads finish those already queued and end.</summary>
+    // The collection itself is not disposed: its threads may still be taking from it, and it holds no native handle.
+    public void Dispose() => _queue.CompleteAdding();
+
+    private void Serve()
+    {
+        foreach (var work in _queue.GetConsumingEnumerable())
+        {
+            if (!work.TryStart())
+                continue;
+            Interlocked.Increment(ref _busy);
+            try
+            {
+                work.Run();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _busy);
+            }
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _slots.Dispose();
+    private abstract class Analysis
+    {
+        /// <summary>False when the caller was cancelled while the analysis was queued: it must not run.</summary>
+        public abstract bool TryStart();
+
+        public abstract void Run();
+    }
+
+    private sealed class Analysis<T> : Analysis
+    {
+        // Continuations run on the thread pool, so the analysis thread goes straight back to the queue.
+        private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Func<T> _analysis;
+        private readonly ExecutionContext? _context = ExecutionContext.Capture();
+        private readonly long _queuedAt = Stopwatch.GetTimestamp();
+        private readonly CancellationTokenRegistration _cancellation;
+
+        public Analysis(Func<T> analysis, CancellationToken cancellationToken)
+        {
+            _analysis = analysis;
+            // A caller cancelled while queued is answered at once; the thread skips the item when it reaches it.
+            _cancellation = cancellationToken.Register(() => _result.TrySetCanceled(cancellationToken));
+        }
+
+        public Task<T> Task => _result.Task;
+
+        public override bool TryStart()
+        {
+            // Disposing waits for a cancellation callback that is running, so after it the outcome is settled: either
+            // the caller was answered "cancelled", or it no longer can be and the analysis runs.
+            _cancellation.Dispose();
+            return !_result.Task.IsCompleted;
+        }
+
+        public override void Run()
+        {
+            if (_context is null)
+                Execute();
+            else
+                ExecutionContext.Run(_context, static state => ((Analysis<T>)state!).Execute(), this);
+        }
+
+        private void Execute()
+        {
+            Activity.Current?.SetTag("gate.wait_ms", Math.Round(Stopwatch.GetElapsedTime(_queuedAt).TotalMilliseconds, 2));
+            try
+            {
+                _result.TrySetResult(_analysis());
+            }
+            catch (Exception e)
+            {
+                _result.TrySetException(e);
+            }
+        }
+    }
 }

@@ -1,10 +1,12 @@
+using System.Diagnostics;
 using FaceAspire.Worker.Pipeline;
 
 namespace FaceAspire.Worker.Tests;
 
 /// <summary>
-/// <see cref="AnalysisGate"/>: at most its slot count of analyses run at once, a slot comes back when an analysis
-/// throws, and a caller cancelled while waiting neither runs nor takes a slot.
+/// <see cref="AnalysisGate"/>: at most its slot count of analyses run at once, on threads of its own with the caller's
+/// activity, a slot comes back when an analysis throws, and a caller cancelled while waiting neither runs nor takes a
+/// slot.
 /// </summary>
 public sealed class AnalysisGateTests
 {
@@ -20,14 +22,14 @@ public sealed class AnalysisGateTests
         {
             if (Interlocked.Increment(ref running) > 1)
                 overlapped.Set();
-            // Stay inside for a while (the models' CPU time, on the caller's thread), long enough for the thread pool
-            // to start another caller: a gate that admitted it would set the event.
+            // Stay inside for a while (the models' CPU time), long enough for a second thread to start another
+            // analysis: a gate that admitted it would set the event.
             overlapped.Wait(TimeSpan.FromMilliseconds(300));
             Interlocked.Decrement(ref running);
             return overlapped.IsSet;
         }
 
-        var overlaps = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => OnItsOwnThread(() => gate.RunAsync(Analysis))));
+        var overlaps = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => gate.RunAsync(Analysis)));
 
         Assert.Equal([false, false, false], overlaps);
     }
@@ -39,7 +41,7 @@ public sealed class AnalysisGateTests
         using var both = new Barrier(2);
 
         // Each analysis waits for the other one to be running too: this completes only if the gate admits both at once.
-        var pair = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => OnItsOwnThread(() => gate.RunAsync(() => both.SignalAndWait(Patience)))));
+        var pair = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => gate.RunAsync(() => both.SignalAndWait(Patience))));
 
         Assert.Equal([true, true], pair);
     }
@@ -61,7 +63,7 @@ public sealed class AnalysisGateTests
     {
         using var gate = new AnalysisGate(1);
         using var release = new ManualResetEventSlim();
-        var holder = OnItsOwnThread(() => gate.RunAsync(() => release.Wait(Patience)));
+        var holder = gate.RunAsync(() => release.Wait(Patience));
         while (!holder.IsCompleted && gate.AvailableSlots > 0)
             await Task.Delay(1);
         using var cancel = new CancellationTokenSource();
@@ -78,11 +80,31 @@ public sealed class AnalysisGateTests
     }
 
     [Fact]
+    public async Task AnAnalysisRunsOnAGateThreadWithTheCallersActivity()
+    {
+        using var gate = new AnalysisGate(1);
+        using var activity = new Activity("analyse-frame").Start();
+
+        var (pooled, name, seen) = await gate.RunAsync(() =>
+            (Thread.CurrentThread.IsThreadPoolThread, Thread.CurrentThread.Name, Activity.Current?.Id));
+
+        // Off the pool: a busy analysis must not hold up the thread-pool work of the frames in flight.
+        Assert.False(pooled);
+        Assert.Equal("analysis-1", name);
+        Assert.Equal(activity.Id, seen);
+        Assert.NotNull(activity.GetTagItem("gate.wait_ms"));
+    }
+
+    [Fact]
     public void ASlotCountBelowOneIsRejected() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new AnalysisGate(0));
 
-    // A dedicated thread per caller, as each worker slot is a thread while it analyses: thread-pool work items queued
-    // from a test can run one after another on one pool thread, and then nothing would ever overlap.
-    private static Task<T> OnItsOwnThread<T>(Func<Task<T>> caller) =>
-        Task.Factory.StartNew(caller, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    [Fact]
+    public async Task ADisposedGateRefusesNewAnalyses()
+    {
+        var gate = new AnalysisGate(1);
+        gate.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => gate.RunAsync(() => 1));
+    }
 }
