@@ -32,7 +32,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Label in failure messages (<see cref="ServiceProcessOptions.Name"/>).</summary>
     public string Name { get; }
 
-    /// <summary>The process id (of <c>dotnet</c>, which runs the service in-process).</summary>
+    /// <summary>The process id (of <c>dotnet</c>, which runs the service in-process; <c>taskset</c>, when
+    /// <see cref="ServiceProcessOptions.Cpus"/> is set, becomes it by exec).</summary>
     public int Pid => _process.Id;
 
     /// <summary>True once the process has exited.</summary>
@@ -56,13 +57,16 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static ServiceProcess Start(ServiceProcessOptions options)
     {
         var dll = BuiltService.Dll(options.Project);
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(options.Cpus is null ? "dotnet" : "taskset")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = options.WorkingDirectory ?? Path.GetDirectoryName(dll)!,
         };
+        if (options.Cpus is not null)
+            foreach (var argument in new[] { "-c", options.Cpus, "dotnet" })
+                psi.ArgumentList.Add(argument);
         psi.ArgumentList.Add(dll);
         foreach (var argument in options.Arguments)
             psi.ArgumentList.Add(argument);

@@ -38,4 +38,13 @@ public sealed record ServiceProcessOptions(string Project)
 
     /// <summary>When set, every output line is also written to this file (truncated first, folder created) as it arrives.</summary>
     public string? LogFile { get; init; }
+
+    /// <summary>
+    /// The CPUs the process may run on, as a <c>taskset</c> CPU list (e.g. <c>0</c>, <c>0-1</c>, <c>0,2</c>); every CPU
+    /// when null. The process is started as <c>taskset -c CPUS dotnet …</c>, which sets the affinity and then execs,
+    /// so <see cref="ServiceProcess.Pid"/> is still the service's own and the service sees only these CPUs from its
+    /// first instruction: <c>Environment.ProcessorCount</c>, the thread pool, the GC and anything the service sizes
+    /// from them at start (a process pinned later keeps the sizes it chose for every CPU).
+    /// </summary>
+    public string? Cpus { get; init; }
 }

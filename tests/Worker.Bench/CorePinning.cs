@@ -7,9 +7,10 @@ namespace FaceAspire.Worker.Bench;
 /// <c>--pin</c>: the deployment the "horizontally scaled workers" describes, on one machine: the worker
 /// processes get CPU 0 to themselves, and PostgreSQL, RabbitMQ (beam.smp, epmd), the Api and this bench (the HTTP
 /// client) share CPU 1. The vision-only reference is then the Cli bench pinned to CPU 0 with 1 thread, so the ratio
-/// compares the same one core with and without the pipeline around it. Affinity is set with util-linux
-/// <c>taskset -a -p</c> (every thread of the process); threads and PostgreSQL backends started later inherit it
-/// from their creator (the postmaster is pinned too).
+/// compares the same one core with and without the pipeline around it. The workers and the Api are started under
+/// util-linux <c>taskset -c</c>, like the vision-only run, so they see one CPU from the start; the servers, already
+/// running, are pinned with <c>taskset -a -p</c> (every thread of the process), and threads and PostgreSQL backends
+/// started later inherit it from their creator (the postmaster is pinned too).
 /// </summary>
 internal static class CorePinning
 {
@@ -19,14 +20,15 @@ internal static class CorePinning
     /// <summary>The core everything else shares.</summary>
     public const int InfraCore = 1;
 
-    /// <summary>Pins <paramref name="workerPids"/> to <see cref="WorkerCore"/>, and every postgres, beam.smp, epmd
-    /// process, <paramref name="apiPid"/> and this process to <see cref="InfraCore"/>.</summary>
+    /// <summary>The <c>taskset</c> CPU list of <paramref name="core"/>, for processes started on it.</summary>
+    public static string Cpus(int core) => core.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Pins every postgres, beam.smp, epmd process and this process to <see cref="InfraCore"/> (the
+    /// workers and the Api are started on their cores instead: <see cref="Cpus"/>).</summary>
     /// <exception cref="InvalidOperationException">taskset failed (e.g. the machine has one core).</exception>
-    public static void Apply(IEnumerable<int> workerPids, int? apiPid)
+    public static void PinServers()
     {
-        foreach (var pid in workerPids)
-            Pin(pid, WorkerCore);
-        foreach (var pid in apiPid is { } api ? InfraPids().Append(api) : InfraPids())
+        foreach (var pid in InfraPids())
             Pin(pid, InfraCore);
     }
 

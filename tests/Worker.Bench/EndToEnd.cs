@@ -57,23 +57,24 @@ internal static class EndToEnd
     public static async Task<double> RunAsync(List<byte[]> frames, int warmupFrames, int workers, int concurrency, IngestPath path, int posters,
         bool pin = false)
     {
-        var fx = path == IngestPath.Http ? new ApiSystem() : new PipelineFixture();
+        // Pinned, the workers and the Api start on their cores, so they size their thread pools and the workers their
+        // analysis gate (ADR 0015) for one core, as they would in a container given one CPU; pinning them after start
+        // left them sized for every core.
+        var (workerCpus, apiCpus) = pin ? (CorePinning.Cpus(CorePinning.WorkerCore), CorePinning.Cpus(CorePinning.InfraCore)) : (null, null);
+        PipelineFixture fx = path == IngestPath.Http
+            ? new ApiSystem { WorkerCpus = workerCpus, ApiCpus = apiCpus }
+            : new PipelineFixture { WorkerCpus = workerCpus };
         await fx.InitializeAsync();
         try
         {
-            // Pinned after they start, the workers sized their analysis gate for every core (ADR 0015); started on one
-            // core they would have chosen one slot, so they are told so. Worker__AnalysisSlots in the environment wins.
-            var oneCore = pin && Environment.GetEnvironmentVariable("Worker__AnalysisSlots") is null
-                ? new Dictionary<string, string> { ["Worker__AnalysisSlots"] = "1" }
-                : null;
             for (var i = 0; i < workers; i++)
-                await fx.StartWorkerAsync($"worker-{i}", concurrency, oneCore);
+                await fx.StartWorkerAsync($"worker-{i}", concurrency);
             Func<byte[], Task<Guid>> post = fx is ApiSystem system
                 ? image => PostAsync(system.Client, image)
                 : image => fx.IngestAndSendAsync(image, "bench");
             var apiPid = (fx as ApiSystem)?.Api.Pid;
             if (pin)
-                CorePinning.Apply(fx.Workers.Select(w => w.Pid), apiPid);
+                CorePinning.PinServers();
 
             var warm = await PostAllAsync(frames.Take(warmupFrames).ToList(), post, posters);
             await fx.WaitSettledAsync(warm, TimeSpan.FromMinutes(2));

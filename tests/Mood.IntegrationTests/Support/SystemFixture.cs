@@ -25,6 +25,9 @@ public class SystemFixture : PipelineFixture, IAsyncLifetime
     /// <summary>The Api process.</summary>
     public ServiceProcess Api => _api!;
 
+    /// <summary>The CPUs the Api process starts on (<see cref="ServiceProcessOptions.Cpus"/>); every CPU when null.</summary>
+    public string? ApiCpus { get; init; }
+
     /// <summary>Worker processes started at initialisation (default 2, one ONNX thread each).</summary>
     protected virtual int WorkerCount => 2;
 
@@ -50,7 +53,8 @@ public class SystemFixture : PipelineFixture, IAsyncLifetime
         };
         foreach (var (k, v) in ApiSettings)
             env[k] = v;
-        _api = await ServiceProcess.StartAsync(Options("api", "Api", ["--urls", ApiUrl.ToString().TrimEnd('/')], env),
+        var options = Options("api", "Api", ["--urls", ApiUrl.ToString().TrimEnd('/')], env) with { Cpus = ApiCpus };
+        _api = await ServiceProcess.StartAsync(options,
             p => p.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(60)));
         Client = new HttpClient { BaseAddress = ApiUrl, Timeout = TimeSpan.FromSeconds(120) };
         Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);

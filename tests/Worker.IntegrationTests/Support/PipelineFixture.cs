@@ -99,10 +99,18 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     /// <summary>Kills <paramref name="process"/> when the fixture is disposed.</summary>
     public void Track(ServiceProcess process) => _workers.Add(process);
 
-    /// <summary>Starts a worker process (killed when the fixture is disposed).</summary>
+    /// <summary>
+    /// The CPUs <see cref="StartWorkerAsync"/> starts workers on (<see cref="ServiceProcessOptions.Cpus"/>, e.g.
+    /// <c>0</c>); every CPU when null. The bench's <c>--pin</c> uses it, so a worker sizes its thread pool and
+    /// analysis gate for the core it runs on.
+    /// </summary>
+    public string? WorkerCpus { get; init; }
+
+    /// <summary>Starts a worker process (on <see cref="WorkerCpus"/>; killed when the fixture is disposed).</summary>
     public async Task<ServiceProcess> StartWorkerAsync(string name, int concurrency, IReadOnlyDictionary<string, string>? extra = null)
     {
-        var worker = await StartWorkerProcessAsync(name, WorkerEnvironment(concurrency, extra));
+        var options = WorkerProcessOptions(name, WorkerEnvironment(concurrency, extra)) with { Cpus = WorkerCpus };
+        var worker = await StartServiceAsync(options, "Bus started");
         _workers.Add(worker);
         return worker;
     }
