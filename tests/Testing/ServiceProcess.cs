@@ -192,12 +192,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <exception cref="TimeoutException">Still running <paramref name="timeout"/> after the signal; it is killed first.</exception>
     public Task<int> StopAsync(TimeSpan timeout)
     {
-        if (!_process.HasExited)
-        {
-            // .NET has no API that sends SIGTERM (Process.Kill is SIGKILL), so the kill command does.
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
-        }
+        Signal("-TERM");
         return WaitForExitAsync(timeout, "still ran after SIGTERM");
     }
 
@@ -211,6 +206,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         if (_process.WaitForExit(KillWait))
             _process.WaitForExit();
     }
+
+    /// <summary>
+    /// SIGSTOP: the process is frozen where it is (no thread runs, its sockets stay open, a broker keeps its
+    /// unacknowledged messages) until <see cref="Resume"/>. For tests that need work still pending when something else
+    /// happens, whatever the machine's speed.
+    /// </summary>
+    public void Suspend() => Signal("-STOP");
+
+    /// <summary>SIGCONT: a process frozen by <see cref="Suspend"/> runs on; on a running process it does nothing.</summary>
+    public void Resume() => Signal("-CONT");
 
     /// <summary>Number of printed lines containing <paramref name="text"/> (ordinal).</summary>
     public int Count(string text) => _lines.Count(l => l.Contains(text, StringComparison.Ordinal));
@@ -233,6 +238,15 @@ public sealed class ServiceProcess : IAsyncDisposable
             _log = null;
         }
         return ValueTask.CompletedTask;
+    }
+
+    private void Signal(string signal)
+    {
+        if (_process.HasExited)
+            return;
+        // .NET sends no signal but SIGKILL, so the kill command does.
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     private async Task<int> WaitForExitAsync(TimeSpan timeout, string failure)
