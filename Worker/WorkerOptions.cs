@@ -37,6 +37,14 @@ public sealed class WorkerOptions
     public int EffectiveAnalysisSlots => AnalysisSlots ?? Math.Min(64, Environment.ProcessorCount);
 
     /// <summary>
+    /// Whether <see cref="AnalysisSlots"/> are this process's alone (<see cref="AnalysisScope.Process"/>) or shared by
+    /// every worker process on this machine or container that runs on the same CPUs (<see cref="AnalysisScope.Host"/>,
+    /// the default): several replicas on one host then run one analysis per core between them instead of each running
+    /// one per core (<see cref="Pipeline.HostSlot"/>).
+    /// </summary>
+    public AnalysisScope AnalysisScope { get; set; } = AnalysisScope.Host;
+
+    /// <summary>
     /// <c>AnalyzeFrame</c> messages RabbitMQ may deliver to this process ahead of their acknowledgement (the
     /// prefetch count), range 1–1000; null (the default) = <see cref="Concurrency"/> + 1. One more than the
     /// concurrency means that when a frame is acknowledged, the next is already in the process, instead of one broker
@@ -92,3 +100,14 @@ public sealed class WorkerOptions
     /// <summary>The crop size actually used: 0 in <see cref="PrivacyMode"/>, else <see cref="CropSize"/>.</summary>
     public int EffectiveCropSize => PrivacyMode ? 0 : CropSize;
 }
+
+/// <summary>Who shares a worker's analysis slots (<see cref="WorkerOptions.AnalysisScope"/>).</summary>
+public enum AnalysisScope
+{
+    /// <summary>Every worker process on the same CPUs of this machine or container.</summary>
+    Host,
+
+    /// <summary>This process alone.</summary>
+    Process,
+}
+

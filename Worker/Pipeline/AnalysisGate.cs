@@ -20,6 +20,11 @@ namespace FaceAspire.Worker.Pipeline;
 /// starts with one pool thread, and that thread, busy analysing, left the other frames' database replies waiting: the
 /// core idled 7.4–8.5 % again (sixteenth round). Off the pool, those replies are handled while an analysis runs.
 /// </para>
+/// <para>
+/// With <see cref="AnalysisScope.Host"/> (the default), each thread also takes its <see cref="HostSlot"/> for the
+/// analysis, so every worker process on the same CPUs shares the slots: N processes run at most
+/// <see cref="Slots"/> analyses at once between them, not N × <see cref="Slots"/>.
+/// </para>
 /// </summary>
 public sealed class AnalysisGate : IDisposable
 {
@@ -27,19 +32,24 @@ public sealed class AnalysisGate : IDisposable
     private readonly BlockingCollection<Analysis> _queue = new();
     private int _busy;
 
-    /// <summary>A gate of <see cref="WorkerOptions.EffectiveAnalysisSlots"/> slots.</summary>
-    public AnalysisGate(IOptions<WorkerOptions> options) : this(options.Value.EffectiveAnalysisSlots)
+    /// <summary>A gate of <see cref="WorkerOptions.EffectiveAnalysisSlots"/> slots in <see cref="WorkerOptions.AnalysisScope"/>.</summary>
+    public AnalysisGate(IOptions<WorkerOptions> options) : this(options.Value.EffectiveAnalysisSlots, options.Value.AnalysisScope)
     {
     }
 
     /// <summary>A gate of <paramref name="slots"/> slots: that many background threads, named <c>analysis-N</c>.</summary>
+    /// <param name="slots">Analyses at once, 1 or more.</param>
+    /// <param name="scope">Whether the slots are this process's alone or shared with the other processes on its CPUs.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="slots"/> is below 1.</exception>
-    public AnalysisGate(int slots)
+    public AnalysisGate(int slots, AnalysisScope scope = AnalysisScope.Process)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
         Slots = slots;
         for (var i = 0; i < slots; i++)
-            new Thread(Serve) { IsBackground = true, Name = $"analysis-{i + 1}" }.Start();
+        {
+            var shared = scope == AnalysisScope.Host ? new HostSlot(i) : null;
+            new Thread(() => Serve(shared)) { IsBackground = true, Name = $"analysis-{i + 1}" }.Start();
+        }
     }
 
     /// <summary>The number of analyses that may run at once (≥ 1).</summary>
@@ -79,19 +89,22 @@ public sealed class AnalysisGate : IDisposable
     // The collection itself is not disposed: its threads may still be taking from it, and it holds no native handle.
     public void Dispose() => _queue.CompleteAdding();
 
-    private void Serve()
+    private void Serve(HostSlot? shared)
     {
+        using var _ = shared;
         foreach (var work in _queue.GetConsumingEnumerable())
         {
             if (!work.TryStart())
                 continue;
             Interlocked.Increment(ref _busy);
+            shared?.Enter();
             try
             {
                 work.Run();
             }
             finally
             {
+                shared?.Exit();
                 Interlocked.Decrement(ref _busy);
             }
         }

@@ -25,7 +25,8 @@ public sealed class PrefetchTests(PipelineFixture fx) : IClassFixture<PipelineFi
     [InlineData("PrefetchCount", "0")]
     [InlineData("AnalysisSlots", "0")]
     [InlineData("AnalysisSlots", "65")]
-    public async Task AnOutOfRangeSettingStopsTheWorkerBeforeItConsumesAnything(string setting, string value)
+    [InlineData("AnalysisScope", "Everywhere")]
+    public async Task AnInvalidSettingStopsTheWorkerBeforeItConsumesAnything(string setting, string value)
     {
         await using var worker = ServiceProcess.Start(PipelineFixture.WorkerProcessOptions($"bad-{setting}",
             fx.WorkerEnvironment(2, new Dictionary<string, string> { [$"Worker__{setting}"] = value })));

@@ -5,8 +5,8 @@ namespace FaceAspire.Worker.Tests;
 
 /// <summary>
 /// <see cref="AnalysisGate"/>: at most its slot count of analyses run at once, on threads of its own with the caller's
-/// activity, a slot comes back when an analysis throws, and a caller cancelled while waiting neither runs nor takes a
-/// slot.
+/// activity, a slot comes back when an analysis throws, a caller cancelled while waiting neither runs nor takes a
+/// slot, and gates of host scope (standing in for worker processes on the same CPUs) share their slots.
 /// </summary>
 public sealed class AnalysisGateTests
 {
@@ -93,6 +93,55 @@ public sealed class AnalysisGateTests
         Assert.Equal("analysis-1", name);
         Assert.Equal(activity.Id, seen);
         Assert.NotNull(activity.GetTagItem("gate.wait_ms"));
+    }
+
+    [Fact]
+    public async Task GatesOfHostScopeOnTheSameCpusTakeTurns()
+    {
+        // Two gates stand in for two worker processes: the named mutex is the same object to both.
+        using var first = new AnalysisGate(1, AnalysisScope.Host);
+        using var second = new AnalysisGate(1, AnalysisScope.Host);
+        using var overlapped = new ManualResetEventSlim();
+        var running = 0;
+        bool Analysis()
+        {
+            if (Interlocked.Increment(ref running) > 1)
+                overlapped.Set();
+            overlapped.Wait(TimeSpan.FromMilliseconds(200));
+            Interlocked.Decrement(ref running);
+            return overlapped.IsSet;
+        }
+
+        var overlaps = await Task.WhenAll(first.RunAsync(Analysis), second.RunAsync(Analysis), first.RunAsync(Analysis), second.RunAsync(Analysis));
+
+        Assert.Equal([false, false, false, false], overlaps);
+    }
+
+    [Fact]
+    public async Task GatesOfProcessScopeRunTogether()
+    {
+        using var first = new AnalysisGate(1, AnalysisScope.Process);
+        using var second = new AnalysisGate(1, AnalysisScope.Process);
+        using var both = new Barrier(2);
+
+        var pair = await Task.WhenAll(first.RunAsync(() => both.SignalAndWait(Patience)), second.RunAsync(() => both.SignalAndWait(Patience)));
+
+        Assert.Equal([true, true], pair);
+    }
+
+    [Fact]
+    public async Task AHostSlotWhoseHolderDiedIsTakenOver()
+    {
+        // A holder that ends without letting go, as a killed worker would: its mutex is then abandoned.
+        var holder = new Thread(() => new HostSlot(0).Enter());
+        holder.Start();
+        holder.Join();
+        using var gate = new AnalysisGate(1, AnalysisScope.Host);
+
+        var next = gate.RunAsync(() => 7);
+
+        Assert.Same(next, await Task.WhenAny(next, Task.Delay(Patience)));
+        Assert.Equal(7, await next);
     }
 
     [Fact]
