@@ -110,4 +110,3 @@ public enum AnalysisScope
     /// <summary>This process alone.</summary>
     Process,
 }
-

@@ -10,12 +10,14 @@ namespace FaceAspire.Worker.Pipeline;
 /// process killed while it holds one hands it to the next waiter.
 /// <para>
 /// Why: several worker processes on the same cores each run one analysis per core, so their analyses share the cores
-/// and switch between address spaces every few milliseconds. Two processes on one core used 27.0–30.6 ms of worker CPU
-/// per frame that way, against 24.8–25.5 ms when they took turns through this slot (docs/performance.md, sixteenth
-/// round).
+/// and switch between address spaces every few milliseconds. Two processes on one core used a median of 28.5 ms of
+/// worker CPU per frame that way, against 25.4 ms when they took turns through these slots (docs/performance.md,
+/// sixteenth round; ADR 0016).
 /// </para>
+/// <para>
 /// A mutex belongs to the thread that took it: <see cref="Enter"/> and <see cref="Exit"/> must run on the same
 /// thread, which the gate's own threads do.
+/// </para>
 /// </summary>
 public sealed class HostSlot : IDisposable
 {
