@@ -96,6 +96,9 @@ internal static class EndToEnd
             var failed = (await fx.StatusCountsAsync(ids)).GetValueOrDefault(FrameStatus.Failed);
             Console.WriteLine($"  {ids.Count} frames accepted ({path}, {posters} posters) in {accepted.TotalSeconds:F1} s, all committed after {elapsed:F1} s ({failed} failed)");
             Console.WriteLine($"  CPU ms per frame: {cpu.PerFrame(ids.Count)}");
+            // How evenly the workers shared the frames (warm-up included): each logs one " done: " line per frame.
+            if (workers > 1)
+                Console.WriteLine($"  frames done per worker: {string.Join(", ", fx.Workers.Select(w => w.Count(" done: ")))}");
             Console.WriteLine($"  {cpu.Cores()}");
             return ids.Count / elapsed;
         }
