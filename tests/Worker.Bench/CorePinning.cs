@@ -46,7 +46,7 @@ internal static class CorePinning
 
     private static void Pin(int pid, int core)
     {
-        var cpus = core < 0 ? $"0-{Environment.ProcessorCount - 1}" : core.ToString(CultureInfo.InvariantCulture);
+        var cpus = core < 0 ? $"0-{Environment.ProcessorCount - 1}" : Cpus(core);
         var psi = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "-a", "-p", "-c", cpus, pid.ToString(CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);

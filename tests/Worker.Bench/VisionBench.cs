@@ -15,7 +15,7 @@ internal static partial class VisionBench
     {
         var psi = new ProcessStartInfo(pinned ? "taskset" : "dotnet") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = RepositoryRoot.Find() };
         var command = new[] { "run", "--project", "Cli", "-c", "Release", "--", "bench", "--seconds", seconds.ToString(CultureInfo.InvariantCulture) };
-        foreach (var a in pinned ? ["-c", CorePinning.WorkerCore.ToString(CultureInfo.InvariantCulture), "dotnet", .. command] : command)
+        foreach (var a in pinned ? ["-c", CorePinning.Cpus(CorePinning.WorkerCore), "dotnet", .. command] : command)
             psi.ArgumentList.Add(a);
         var threads = pinned ? "1 thread(s)" : "2 thread(s)";
         var cores = new ProcFs.CpuWindow(Enumerable.Range(0, Environment.ProcessorCount).Where(c => !pinned || c == CorePinning.WorkerCore));

@@ -16,20 +16,9 @@ public sealed class AnalysisGateTests
     public async Task OneSlotRunsTheAnalysesOneAtATime()
     {
         using var gate = new AnalysisGate(1);
-        using var overlapped = new ManualResetEventSlim();
-        var running = 0;
-        bool Analysis()
-        {
-            if (Interlocked.Increment(ref running) > 1)
-                overlapped.Set();
-            // Stay inside for a while (the models' CPU time), long enough for a second thread to start another
-            // analysis: a gate that admitted it would set the event.
-            overlapped.Wait(TimeSpan.FromMilliseconds(300));
-            Interlocked.Decrement(ref running);
-            return overlapped.IsSet;
-        }
+        using var probe = new OverlapProbe(TimeSpan.FromMilliseconds(300));
 
-        var overlaps = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => gate.RunAsync(Analysis)));
+        var overlaps = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => gate.RunAsync(probe.Analysis)));
 
         Assert.Equal([false, false, false], overlaps);
     }
@@ -101,18 +90,10 @@ public sealed class AnalysisGateTests
         // Two gates stand in for two worker processes: the named mutex is the same object to both.
         using var first = new AnalysisGate(1, AnalysisScope.Host);
         using var second = new AnalysisGate(1, AnalysisScope.Host);
-        using var overlapped = new ManualResetEventSlim();
-        var running = 0;
-        bool Analysis()
-        {
-            if (Interlocked.Increment(ref running) > 1)
-                overlapped.Set();
-            overlapped.Wait(TimeSpan.FromMilliseconds(200));
-            Interlocked.Decrement(ref running);
-            return overlapped.IsSet;
-        }
+        using var probe = new OverlapProbe(TimeSpan.FromMilliseconds(200));
 
-        var overlaps = await Task.WhenAll(first.RunAsync(Analysis), second.RunAsync(Analysis), first.RunAsync(Analysis), second.RunAsync(Analysis));
+        var overlaps = await Task.WhenAll(first.RunAsync(probe.Analysis), second.RunAsync(probe.Analysis), first.RunAsync(probe.Analysis),
+            second.RunAsync(probe.Analysis));
 
         Assert.Equal([false, false, false, false], overlaps);
     }
@@ -155,5 +136,27 @@ public sealed class AnalysisGateTests
         gate.Dispose();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => gate.RunAsync(() => 1));
+    }
+
+    /// <summary>
+    /// An analysis that reports whether another one ran at the same time: each stays inside for <paramref name="stay"/>
+    /// (standing in for the models' CPU time), long enough for a second thread to start another, which a gate that
+    /// admitted it would do; then every analysis still inside, and each one after, returns true.
+    /// </summary>
+    private sealed class OverlapProbe(TimeSpan stay) : IDisposable
+    {
+        private readonly ManualResetEventSlim _overlapped = new();
+        private int _running;
+
+        public bool Analysis()
+        {
+            if (Interlocked.Increment(ref _running) > 1)
+                _overlapped.Set();
+            _overlapped.Wait(stay);
+            Interlocked.Decrement(ref _running);
+            return _overlapped.IsSet;
+        }
+
+        public void Dispose() => _overlapped.Dispose();
     }
 }

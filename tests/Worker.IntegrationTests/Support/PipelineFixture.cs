@@ -109,8 +109,7 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     /// <summary>Starts a worker process (on <see cref="WorkerCpus"/>; killed when the fixture is disposed).</summary>
     public async Task<ServiceProcess> StartWorkerAsync(string name, int concurrency, IReadOnlyDictionary<string, string>? extra = null)
     {
-        var options = WorkerProcessOptions(name, WorkerEnvironment(concurrency, extra)) with { Cpus = WorkerCpus };
-        var worker = await StartServiceAsync(options, "Bus started");
+        var worker = await StartWorkerProcessAsync(name, WorkerEnvironment(concurrency, extra), WorkerCpus);
         _workers.Add(worker);
         return worker;
     }
@@ -133,9 +132,10 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     /// </summary>
     /// <param name="name">Label for messages.</param>
     /// <param name="environment">Configuration as env vars, e.g. from <see cref="WorkerEnvironment"/>.</param>
+    /// <param name="cpus">The CPUs it starts on (<see cref="ServiceProcessOptions.Cpus"/>); every CPU when null.</param>
     /// <exception cref="TimeoutException">No "Bus started" within 90 s, or the worker exited (output attached).</exception>
-    public static Task<ServiceProcess> StartWorkerProcessAsync(string name, IReadOnlyDictionary<string, string> environment) =>
-        StartServiceAsync(WorkerProcessOptions(name, environment), "Bus started");
+    public static Task<ServiceProcess> StartWorkerProcessAsync(string name, IReadOnlyDictionary<string, string> environment, string? cpus = null) =>
+        StartServiceAsync(WorkerProcessOptions(name, environment) with { Cpus = cpus }, "Bus started");
 
     /// <summary>
     /// How a worker process is started: the Worker project with <see cref="ServiceDefaults"/>, then
