@@ -33,9 +33,13 @@ public sealed class GroupCommitTests(PostgresDatabaseFixture db) : IClassFixture
     public async Task ImagesQueuedTogetherAreOneStatementAndEachKeepsItsFrameAndOutboxRowInOrder()
     {
         var commits = new List<int>();
+        // Read before the listener exists: the source's constructor asks every listener about itself, and a listener
+        // that reads IngestService.Activities then would see it still null (NullReferenceException inside the type
+        // initializer, failing every later ingest of this test process).
+        var source = IngestService.Activities.Name;
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name == IngestService.Activities.Name,
+            ShouldListenTo = s => s.Name == source,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
             ActivityStopped = a => { if (a.OperationName == "ingest commit") lock (commits) commits.Add((int)a.GetTagItem("faceaspire.frames")!); },
         };
