@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FaceAspire.Api.Ingest;
+using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
 using FaceAspire.Core.Data.Entities;
 using MassTransit;
@@ -12,9 +13,11 @@ namespace FaceAspire.Api.Outbox;
 /// <summary>
 /// The sending half of the transactional outbox. Loop: in one transaction, lock up to
 /// <see cref="OutboxOptions.BatchSize"/> undispatched rows (<c>FOR UPDATE SKIP LOCKED</c>, so several Api
-/// replicas share the work without sending a row twice), SEND each message to <see cref="Address"/> through
-/// MassTransit (publisher confirms are on by default, so a completed send means the broker has the message),
-/// then mark the confirmed rows dispatched and commit. While the broker is down, sends time out, the rows stay
+/// replicas share the work without sending a row twice), hand each message to MassTransit (commands are SENT to
+/// their queue: <see cref="AnalyzeFrame"/> to <see cref="Address"/>, <see cref="RunJob"/> to <see cref="JobAddress"/>;
+/// every other contract is an event the Worker wrote with its result, such as <see cref="FrameAnalyzed"/>, and is
+/// PUBLISHED; ADR 0017), wait for the broker's confirms (on by default, so a completed send means the broker has the
+/// message), then mark the confirmed rows dispatched and commit. While the broker is down, sends time out, the rows stay
 /// pending (attempts and last_error recorded) and the loop backs off 0.5 s → <see cref="OutboxOptions.MaxBackoffSeconds"/>;
 /// so an accepted frame (202) is always dispatched eventually. A crash between confirm and commit re-sends the
 /// batch later: the Worker is idempotent by frame id. Idle: waits for <see cref="OutboxSignal"/> or the poll interval.
@@ -129,12 +132,14 @@ public sealed class OutboxDispatcher(
                     poison.Add(row.Id);
                     continue;
                 }
-                var target = message is Core.Contracts.RunJob ? jobEndpoint : endpoint;
-                var span = SendTracing.Start(row, message is Core.Contracts.RunJob ? JobAddress : Address, activity);
+                var target = message switch { AnalyzeFrame => endpoint, RunJob => jobEndpoint, _ => null };
+                var span = target is null ? SendTracing.StartPublish(row, message.GetType(), activity)
+                    : SendTracing.Start(row, target == jobEndpoint ? JobAddress : Address, activity);
                 try
                 {
                     // MassTransit's send span (and the traceparent header it writes) parents on Activity.Current.
-                    sends.Add((row.Id, target.Send(message, message.GetType(), timeout.Token), span));
+                    sends.Add((row.Id, target is null ? bus.Publish(message, message.GetType(), timeout.Token)
+                        : target.Send(message, message.GetType(), timeout.Token), span));
                 }
                 finally
                 {

@@ -28,14 +28,21 @@ internal static class SendTracing
     /// after starting the send. Without a stored context it is a child of <paramref name="batch"/>.
     /// Null when nothing listens or the stored context was not sampled.
     /// </summary>
-    public static Activity? Start(OutboxMessage row, Uri address, Activity? batch)
+    public static Activity? Start(OutboxMessage row, Uri address, Activity? batch) =>
+        Start(row, "send", address.AbsolutePath.TrimStart('/'), batch);
+
+    /// <summary>As <see cref="Start(OutboxMessage, Uri, Activity?)"/> for an event that is published, not sent: span
+    /// <c>publish {type name}</c> (e.g. <c>publish FrameAnalyzed</c>).</summary>
+    public static Activity? StartPublish(OutboxMessage row, Type messageType, Activity? batch) =>
+        Start(row, "publish", messageType.Name, batch);
+
+    private static Activity? Start(OutboxMessage row, string operation, string destination, Activity? batch)
     {
         var parent = Parent(row);
-        var queue = address.AbsolutePath.TrimStart('/');
-        var span = IngestService.Activities.StartActivity($"send {queue}", ActivityKind.Internal,
+        var span = IngestService.Activities.StartActivity($"{operation} {destination}", ActivityKind.Internal,
             parent == default ? batch?.Context ?? default : parent,
             links: parent != default && batch is not null ? [new ActivityLink(batch.Context)] : null);
-        span?.SetTag("messaging.destination.name", queue);
+        span?.SetTag("messaging.destination.name", destination);
         span?.SetTag("faceaspire.outbox.id", row.Id);
         span?.SetTag("faceaspire.outbox.type", row.MessageType);
         return span;

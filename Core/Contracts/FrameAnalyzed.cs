@@ -1,9 +1,11 @@
 namespace FaceAspire.Core.Contracts;
 
 /// <summary>
-/// Event: a frame finished processing (successfully or not). Published by the Worker after the database
-/// transaction that stored the faces has committed; fanned out to the Admin dashboard and anyone else.
-/// A redelivered <see cref="AnalyzeFrame"/> for a frame that is already done republishes the same content.
+/// Event: a frame finished processing (successfully or not). The Worker writes it to the outbox in the transaction
+/// that stores the result (or the failure), and the Api's outbox dispatcher publishes it after that commit (ADR 0017):
+/// once per result, at least once (a dispatcher crash between the broker's confirm and its own commit sends a batch
+/// again, so subscribers should be idempotent by <see cref="FrameId"/>). A redelivered <see cref="AnalyzeFrame"/> for
+/// a frame that is already done writes nothing.
 /// </summary>
 /// <param name="FrameId">The frame's id.</param>
 /// <param name="Status">One of <see cref="FrameStatus"/>: <c>done</c> or <c>failed</c>.</param>

@@ -82,4 +82,42 @@ public static class OutboxSerializer
         command.Parameters.AddWithValue("s", NpgsqlDbType.Text, (object?)state ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// One statement that inserts an outbox row per message, in the list's order (ids increase with it), with the
+    /// trace context of <see cref="Activity.Current"/>; for callers that add it to an <see cref="NpgsqlBatch"/> of
+    /// their own transaction, so the rows commit with the change they announce at no extra round trip. Each row's
+    /// type is the message's runtime type (a record of <c>FaceAspire.Core.Contracts</c>).
+    /// </summary>
+    /// <param name="messages">1 or more contract instances.</param>
+    /// <exception cref="ArgumentException">Empty list, or a message that is not a contract type.</exception>
+    public static NpgsqlBatchCommand InsertCommand(IReadOnlyList<object> messages)
+    {
+        if (messages.Count == 0)
+            throw new ArgumentException("At least one message is needed.", nameof(messages));
+        var types = new string[messages.Count];
+        var bodies = new string[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var type = messages[i].GetType();
+            if (!ContractTypes.ContainsKey(type.FullName!))
+                throw new ArgumentException($"{type.FullName} is not a FaceAspire.Core.Contracts message type.", nameof(messages));
+            types[i] = type.FullName!;
+            bodies[i] = JsonSerializer.Serialize(messages[i], type, JsonOptions);
+        }
+        var (parent, state) = CurrentTraceContext();
+        return new NpgsqlBatchCommand("""
+            INSERT INTO outbox_messages (message_type, body, trace_parent, trace_state)
+            SELECT m.t, m.b::jsonb, @p, @s FROM unnest(@t::text[], @b::text[]) WITH ORDINALITY AS m(t, b, n) ORDER BY m.n
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string[]>("t", types),
+                new NpgsqlParameter<string[]>("b", bodies),
+                new NpgsqlParameter("p", NpgsqlDbType.Text) { Value = (object?)parent ?? DBNull.Value },
+                new NpgsqlParameter("s", NpgsqlDbType.Text) { Value = (object?)state ?? DBNull.Value },
+            },
+        };
+    }
 }

@@ -16,7 +16,7 @@ public sealed record FrameWork(Guid FrameId, string Status, int Attempts, DateTi
     string Sha256, byte[] Content, string ContentType);
 
 /// <summary>
-/// What is stored for a frame, ready to publish (<see cref="ToMessage"/>, <see cref="FaceEvents"/>).
+/// What is stored for a frame, and the events that announce it (<see cref="ToMessage"/>, <see cref="FaceEvents"/>).
 /// </summary>
 /// <param name="FrameId">The frame.</param>
 /// <param name="Status">Its status (<see cref="FrameStatus"/>).</param>
@@ -33,6 +33,10 @@ public sealed record FrameResult(Guid FrameId, string Status, bool Replayed, IRe
 {
     /// <summary>The <see cref="FrameAnalyzed"/> event for this result.</summary>
     public FrameAnalyzed ToMessage() => new(FrameId, Status, Faces.Count, Faces, Error, CapturedAt, Source);
+
+    /// <summary>Every event of this result, as written to the outbox: <see cref="ToMessage"/>, then
+    /// <see cref="FaceEvents"/> in detection order.</summary>
+    public IReadOnlyList<object> Events() => [ToMessage(), .. FaceEvents];
 }
 
 internal static class FrameResults

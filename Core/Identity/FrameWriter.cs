@@ -1,5 +1,6 @@
 using System.Data;
 using FaceAspire.Core.Contracts;
+using FaceAspire.Core.Data;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -19,7 +20,7 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
     /// stamps <c>claimed_at</c>; returns the image bytes to analyse.
     /// </summary>
     /// <returns>The frame and its bytes, or null when no such frame exists. <see cref="FrameWork.Status"/> is the
-    /// status BEFORE the claim; when it is <c>done</c> skip the analysis and call <see cref="GetResultAsync"/>.</returns>
+    /// status BEFORE the claim; when it is <c>done</c>, skip the analysis: its result and events are stored.</returns>
     public async Task<FrameWork?> ClaimAsync(Guid frameId, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -43,8 +44,9 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
 
     /// <summary>
     /// Stores a frame's analysis in ONE transaction: every face (matched or new person, embedding, crop), one
-    /// emotion-log row per face, the persons' counters, and the frame's status <c>done</c> with its size. The frame
-    /// row is locked first (<c>FOR UPDATE</c>), so two deliveries of the same frame cannot both write; if the frame
+    /// emotion-log row per face, the persons' counters, the frame's status <c>done</c> with its size, and the result's
+    /// events (<see cref="FrameAnalyzed"/> and one <see cref="FaceRecognized"/> per face) as outbox rows, which the
+    /// Api's outbox dispatcher publishes after the commit (ADR 0017). The frame row is locked first (<c>FOR UPDATE</c>), so two deliveries of the same frame cannot both write; if the frame
     /// is already done, nothing is written and the stored result comes back. Deadlock and serialization failures
     /// (SQLSTATE 40P01, 40001) are retried up to 3 times with fresh face ids, and so are foreign-key violations
     /// (23503): a person the search voted for can be merged away or deleted before the face's INSERT commits, and a
@@ -128,22 +130,6 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
             pendingInsert.Add(IdentityMatcher.InsertCommand(assignment, faces[i], origin));
             emotions.Add(EmotionCommand(assignment, faces[i], origin));
         }
-        // The rest in ONE batch: the last face, the emotion rows, the persons' counters (after their faces: the
-        // cover is a face), the status.
-        await using var writes = new NpgsqlBatch(connection, transaction);
-        foreach (var command in pendingInsert.Concat(emotions).Concat(IdentityMatcher.UpdatePersonsCommands(assignments)))
-            writes.BatchCommands.Add(command);
-        writes.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE frames SET status = 'done', width = @w, height = @h, error = NULL WHERE id = @id")
-        {
-            Parameters = { new NpgsqlParameter<Guid>("id", frameId), new NpgsqlParameter<int>("w", width), new NpgsqlParameter<int>("h", height) },
-        });
-        // COMMIT as the batch's last statement saves the round trip of a separate CommitAsync. An error in an earlier
-        // statement makes PostgreSQL skip it (the rest of a batch is skipped after an error), and disposing the
-        // transaction then rolls back as before. Npgsql reads the idle status PostgreSQL reports after the COMMIT and
-        // marks the transaction completed, so its disposal sends nothing.
-        writes.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        await writes.ExecuteNonQueryAsync(cancellationToken);
-
         var analyzed = new List<AnalyzedFace>(faces.Count);
         var events = new List<FaceRecognized>(faces.Count);
         for (var i = 0; i < faces.Count; i++)
@@ -153,7 +139,25 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
             events.Add(new FaceRecognized(a.FaceId, frameId, a.PersonId, a.NewPerson, f.DominantEmotion, f.EmotionConfidence,
                 f.Quality, capturedAt, source));
         }
-        return new FrameResult(frameId, FrameStatus.Done, false, analyzed, events, null, capturedAt, source, width, height);
+        var result = new FrameResult(frameId, FrameStatus.Done, false, analyzed, events, null, capturedAt, source, width, height);
+
+        // The rest in ONE batch: the last face, the emotion rows, the persons' counters (after their faces: the
+        // cover is a face), the status, and the result's events as outbox rows (ADR 0017).
+        await using var writes = new NpgsqlBatch(connection, transaction);
+        foreach (var command in pendingInsert.Concat(emotions).Concat(IdentityMatcher.UpdatePersonsCommands(assignments)))
+            writes.BatchCommands.Add(command);
+        writes.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE frames SET status = 'done', width = @w, height = @h, error = NULL WHERE id = @id")
+        {
+            Parameters = { new NpgsqlParameter<Guid>("id", frameId), new NpgsqlParameter<int>("w", width), new NpgsqlParameter<int>("h", height) },
+        });
+        writes.BatchCommands.Add(OutboxSerializer.InsertCommand(result.Events()));
+        // COMMIT as the batch's last statement saves the round trip of a separate CommitAsync. An error in an earlier
+        // statement makes PostgreSQL skip it (the rest of a batch is skipped after an error), and disposing the
+        // transaction then rolls back as before. Npgsql reads the idle status PostgreSQL reports after the COMMIT and
+        // marks the transaction completed, so its disposal sends nothing.
+        writes.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await writes.ExecuteNonQueryAsync(cancellationToken);
+        return result;
     }
 
     private static NpgsqlBatchCommand EmotionCommand(FaceAssignment a, FaceObservation f, FaceOrigin origin)
@@ -183,28 +187,42 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
     }
 
     /// <summary>
-    /// Marks a frame <c>failed</c> with <paramref name="error"/> (a done frame is left untouched and its result
-    /// returned). Use for permanent failures (undecodable image); transient ones should be retried instead.
+    /// Marks a frame <c>failed</c> with <paramref name="error"/> and, in the same transaction, writes its
+    /// <see cref="FrameAnalyzed"/> (status failed) to the outbox. A done frame is left untouched, no event is written,
+    /// and its result is returned. Use for permanent failures (undecodable image); transient ones should be retried
+    /// instead.
     /// </summary>
     /// <exception cref="KeyNotFoundException">No frame with that id.</exception>
     public async Task<FrameResult> FailAsync(Guid frameId, string error, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(
-            "UPDATE frames SET status = 'failed', error = @e WHERE id = @id AND status <> 'done'", connection))
+        FrameResult? failed = null;
+        await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken))
         {
-            command.Parameters.AddWithValue("id", frameId);
-            command.Parameters.AddWithValue("e", error);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            // Only the frames and outbox tables: a failure must be recordable while the result tables are the
+            // problem (locked, full), and a frame that is not done has no faces to read.
+            await using (var command = new NpgsqlCommand("""
+                UPDATE frames SET status = 'failed', error = @e WHERE id = @id AND status <> 'done'
+                RETURNING captured_at, source, width, height
+                """, connection, transaction))
+            {
+                command.Parameters.AddWithValue("id", frameId);
+                command.Parameters.AddWithValue("e", error);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                if (await reader.ReadAsync(cancellationToken))
+                    failed = new FrameResult(frameId, FrameStatus.Failed, false, [], [], error, reader.GetFieldValue<DateTimeOffset>(0),
+                        reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                        reader.IsDBNull(3) ? null : reader.GetInt32(3));
+            }
+            if (failed is not null)
+            {
+                await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { OutboxSerializer.InsertCommand(failed.Events()) } };
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
         }
-        return await FrameResults.LoadAsync(connection, null, frameId, replayed: false, cancellationToken)
+        return failed
+               ?? await FrameResults.LoadAsync(connection, null, frameId, replayed: true, cancellationToken)
                ?? throw new KeyNotFoundException($"Frame {frameId} does not exist.");
-    }
-
-    /// <summary>The stored result of a frame in any status (faces empty unless done), or null when no such frame.</summary>
-    public async Task<FrameResult?> GetResultAsync(Guid frameId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await FrameResults.LoadAsync(connection, null, frameId, replayed: true, cancellationToken);
     }
 }

@@ -9,16 +9,17 @@ using Microsoft.Extensions.Options;
 namespace FaceAspire.Worker.Consumers;
 
 /// <summary>
-/// Analyses one frame: claim it (a frame already <c>done</c> is not analysed again, its stored result is
-/// republished), load its bytes from the database, run the vision engine in a slot of the <see cref="AnalysisGate"/>,
-/// then store faces, identities, emotion rows and status <c>done</c> in one transaction
-/// (<see cref="FrameWriter.WriteAsync"/>), and only then publish <see cref="FrameAnalyzed"/> and one
-/// <see cref="FaceRecognized"/> per face. MassTransit acknowledges the message when this method returns, i.e. after
-/// the commit.
+/// Analyses one frame: claim it (a frame already <c>done</c> is not analysed again), load its bytes from the
+/// database, run the vision engine in a slot of the <see cref="AnalysisGate"/>, then store faces, identities, emotion
+/// rows, status <c>done</c> and the result's events (<see cref="FrameAnalyzed"/> and one <see cref="FaceRecognized"/>
+/// per face, as outbox rows) in one transaction (<see cref="FrameWriter.WriteAsync"/>). The Api's outbox dispatcher
+/// publishes the events after the commit (ADR 0017), so the consumer waits for no broker confirm, and an event cannot
+/// be lost between the commit and a publish. MassTransit acknowledges the message when this method returns, i.e.
+/// after the commit.
 /// <para>
 /// Errors: an undecodable image (<see cref="ImageDecodeException"/>) or missing bytes is permanent: the frame is
-/// marked failed with the reason, <see cref="FrameAnalyzed"/> (status failed) is published, and the message is
-/// acknowledged. A frame with no face is not an error (done, 0 faces). Anything else propagates: transient
+/// marked failed with the reason and its <see cref="FrameAnalyzed"/> (status failed) written to the outbox, and the
+/// message is acknowledged. A frame with no face is not an error (done, 0 faces). Anything else propagates: transient
 /// errors are retried by the definition's policy, and what still fails goes to <c>analyze-frame_error</c>, where
 /// <see cref="AnalyzeFrameFaultConsumer"/> records the reason on the frame.
 /// </para>
@@ -48,15 +49,13 @@ public sealed class AnalyzeFrameConsumer(
         }
         if (work.Status == FrameStatus.Done)
         {
-            var stored = await writer.GetResultAsync(frameId, ct);
-            if (stored is not null)
-                await PublishAsync(context, stored);
-            logger.LogInformation("Frame {FrameId} was already done; republished its result", frameId);
+            // Its events were written with its result, in the same transaction.
+            logger.LogInformation("Frame {FrameId} was already done; acknowledged without work", frameId);
             return;
         }
         if (work.Content.Length == 0)
         {
-            await FailAsync(context, frameId, FrameFailures.MissingBytes);
+            await FailAsync(frameId, FrameFailures.MissingBytes, ct);
             return;
         }
 
@@ -72,7 +71,7 @@ public sealed class AnalyzeFrameConsumer(
         catch (ImageDecodeException e)
         {
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
-            await FailAsync(context, frameId, $"{FrameFailures.Undecodable}: {e.Message}");
+            await FailAsync(frameId, $"{FrameFailures.Undecodable}: {e.Message}", ct);
             return;
         }
         activity?.SetTag("faces", analysis.Faces.Count);
@@ -86,24 +85,13 @@ public sealed class AnalyzeFrameConsumer(
             result = await writer.WriteAsync(frameId, analysis.Width, analysis.Height, analyzer.EmbeddingModel, faces, ct);
             match?.SetTag("persons.new", result.Faces.Count(f => f.NewPerson));
         }
-        await PublishAsync(context, result);
         logger.LogInformation("Frame {FrameId} done: {Faces} face(s), attempt {Attempt}{Replayed}", frameId, result.Faces.Count,
             work.Attempts, result.Replayed ? " (another delivery had already stored it)" : "");
     }
 
-    private async Task FailAsync(ConsumeContext<AnalyzeFrame> context, Guid frameId, string reason)
+    private async Task FailAsync(Guid frameId, string reason, CancellationToken cancellationToken)
     {
         logger.LogWarning("Frame {FrameId} failed permanently: {Reason}", frameId, reason);
-        var result = await writer.FailAsync(frameId, reason, context.CancellationToken);
-        await PublishAsync(context, result);
-    }
-
-    private static Task PublishAsync(ConsumeContext context, FrameResult result)
-    {
-        // Concurrently: each publish waits for its broker confirm, and the events are independent (different
-        // exchanges, no order between them), so the frame waits for one confirm round trip instead of 1 + faces.
-        var publishes = new List<Task>(1 + result.FaceEvents.Count) { context.Publish(result.ToMessage(), context.CancellationToken) };
-        publishes.AddRange(result.FaceEvents.Select(face => context.Publish(face, context.CancellationToken)));
-        return Task.WhenAll(publishes);
+        await writer.FailAsync(frameId, reason, cancellationToken);
     }
 }

@@ -14,6 +14,15 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
     private Task<long> CountAsync(string table, Guid frameId) =>
         TestData.ScalarAsync(db.AppDataSource, $"SELECT count(*) FROM {table} WHERE frame_id = @f", ("f", frameId));
 
+    // The result events of a frame waiting in the outbox (every contract but the AnalyzeFrame command), in id order.
+    private List<object> OutboxEvents(Guid frameId)
+    {
+        using var context = db.CreateDbContext();
+        return context.OutboxMessages.Where(m => m.MessageType != typeof(AnalyzeFrame).FullName).OrderBy(m => m.Id).AsEnumerable()
+            .Select(OutboxSerializer.Deserialize)
+            .Where(m => m is FrameAnalyzed a && a.FrameId == frameId || m is FaceRecognized r && r.FrameId == frameId).ToList();
+    }
+
     [Fact]
     public async Task PostingTheSameBytesTwiceCreatesOneFrameAndOneOutboxMessage()
     {
@@ -78,7 +87,23 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
 
         var failed = await writer.FailAsync(ingest.FrameId, "image could not be decoded");
         Assert.Equal((FrameStatus.Failed, "image could not be decoded", 0), (failed.Status, failed.Error, failed.Faces.Count));
-        Assert.Equal(FrameStatus.Failed, failed.ToMessage().Status);
+        // Its event waits in the outbox, written in the transaction that failed the frame.
+        var analyzed = Assert.IsType<FrameAnalyzed>(Assert.Single(OutboxEvents(ingest.FrameId)));
+        Assert.Equal((FrameStatus.Failed, "image could not be decoded", 0), (analyzed.Status, analyzed.Error, analyzed.FaceCount));
+    }
+
+    [Fact]
+    public async Task FailingADoneFrameChangesNothingAndAnnouncesNothing()
+    {
+        var frameId = await TestData.InsertFrameAsync(db.AppDataSource);
+        var writer = Writer();
+        await writer.WriteAsync(frameId, 100, 100, Model, [TestData.Face(TestData.RandomUnit(new Random(45)))]);
+        var before = OutboxEvents(frameId).Count;
+
+        var result = await writer.FailAsync(frameId, "too late");
+        Assert.Equal((FrameStatus.Done, (string?)null, 1), (result.Status, result.Error, result.Faces.Count));
+        Assert.Equal(2, before);
+        Assert.Equal(before, OutboxEvents(frameId).Count);
     }
 
     [Fact]
@@ -103,6 +128,14 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
             "SELECT sum(face_count) FROM persons WHERE id IN (SELECT person_id FROM faces WHERE frame_id = @f)", ("f", frameId)));
 
         var message = first.ToMessage();
+        // The events were written once, with the result: FrameAnalyzed, then one FaceRecognized per face.
+        var events = OutboxEvents(frameId);
+        Assert.Equal(3, events.Count);
+        var analyzed = Assert.IsType<FrameAnalyzed>(events[0]);
+        Assert.Equal((message.FrameId, message.Status, message.FaceCount, message.CapturedAt, message.Source),
+            (analyzed.FrameId, analyzed.Status, analyzed.FaceCount, analyzed.CapturedAt, analyzed.Source));
+        Assert.Equal(message.Faces, analyzed.Faces);
+        Assert.Equal(first.FaceEvents, events.Skip(1).Cast<FaceRecognized>());
         Assert.Equal((FrameStatus.Done, 2, "hall"), (message.Status, message.FaceCount, message.Source));
         Assert.Equal(["happy", "sad"], message.Faces.Select(f => f.Emotion));
         Assert.Equal([5f, 300f], message.Faces.Select(f => f.X));

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Testing;
@@ -18,7 +15,7 @@ public sealed class HttpPipelineTests(PipelineFixture fx) : IClassFixture<Pipeli
     [Fact]
     public async Task PostedTrainingPhotosMakeFivePersonsAndTheGroupPhotoLinksObamaAndBiden()
     {
-        var (http, _) = await StartApiAsync();
+        var (http, _) = await fx.StartApiAsync();
         await fx.StartWorkerAsync("worker-1", concurrency: 1);
         await fx.StartWorkerAsync("worker-2", concurrency: 1);
 
@@ -26,7 +23,7 @@ public sealed class HttpPipelineTests(PipelineFixture fx) : IClassFixture<Pipeli
         foreach (var dir in Directory.GetDirectories(TestFrames.KnnTrain).Order(StringComparer.Ordinal))
         {
             foreach (var photo in TestFrames.PhotosUnder(dir))
-                folderOf[await PostAsync(http, await File.ReadAllBytesAsync(photo))] = Path.GetFileName(dir);
+                folderOf[await PipelineFixture.PostAsync(http, await File.ReadAllBytesAsync(photo))] = Path.GetFileName(dir);
         }
         Assert.Equal(9, folderOf.Count);
         await fx.WaitSettledAsync(folderOf.Keys, TimeSpan.FromMinutes(2));
@@ -42,10 +39,10 @@ public sealed class HttpPipelineTests(PipelineFixture fx) : IClassFixture<Pipeli
         Assert.Equal(5, personOf.Values.Distinct().Count());
 
         // The same bytes again: same frame, nothing new.
-        var again = await PostAsync(http, await File.ReadAllBytesAsync(TestFrames.PhotosUnder(Path.Combine(TestFrames.KnnTrain, "obama"))[0]));
+        var again = await PipelineFixture.PostAsync(http, await File.ReadAllBytesAsync(TestFrames.PhotosUnder(Path.Combine(TestFrames.KnnTrain, "obama"))[0]));
         Assert.Contains(again, folderOf.Keys);
 
-        var group2 = await PostAsync(http, await File.ReadAllBytesAsync(TestFrames.KnnTest("obama_and_biden.jpg")));
+        var group2 = await PipelineFixture.PostAsync(http, await File.ReadAllBytesAsync(TestFrames.KnnTest("obama_and_biden.jpg")));
         await fx.WaitSettledAsync([group2], TimeSpan.FromMinutes(1));
         var frame = await http.GetFromJsonAsync<JsonElement>($"/api/frames/{group2}");
         Assert.Equal("done", frame.GetProperty("status").GetString());
@@ -54,32 +51,6 @@ public sealed class HttpPipelineTests(PipelineFixture fx) : IClassFixture<Pipeli
         Assert.Equal(1, persons2.Count(p => p == personOf["obama"]));
         Assert.Equal(1, persons2.Count(p => p == personOf["biden"]));
         Assert.Equal(11L + (persons2.Count - 2), await fx.ScalarAsync<long>("SELECT count(*) FROM faces"));
-    }
-
-    private async Task<(HttpClient Http, ServiceProcess Api)> StartApiAsync()
-    {
-        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var env = fx.WorkerEnvironment(1, new Dictionary<string, string> { ["Api__BootstrapApiKey"] = key });
-        var api = await PipelineFixture.StartServiceAsync(new ServiceProcessOptions("Api")
-        {
-            Name = "api",
-            ListenOnFreePort = true,
-            Environment = [.. PipelineFixture.ServiceDefaults, .. env],
-        }, "Now listening on");
-        fx.Track(api);
-        var http = new HttpClient { BaseAddress = new Uri(api.BaseUrl!) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return (http, api);
-    }
-
-    private static async Task<Guid> PostAsync(HttpClient http, byte[] jpeg)
-    {
-        using var content = new ByteArrayContent(jpeg);
-        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-        using var response = await http.PostAsync("/api/frames", content);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body[0].GetProperty("id").GetGuid();
     }
 
     private async Task<List<Guid>> PersonsOfAsync(Guid[] frameIds, bool distinct = true)

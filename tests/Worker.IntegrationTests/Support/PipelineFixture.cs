@@ -1,3 +1,8 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
 using FaceAspire.Testing;
@@ -112,6 +117,39 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
         var worker = await StartWorkerProcessAsync(name, WorkerEnvironment(concurrency, extra), WorkerCpus);
         _workers.Add(worker);
         return worker;
+    }
+
+    /// <summary>
+    /// Starts an Api process on this database and vhost (a free port; killed when the fixture is disposed), with a
+    /// fresh API key; returns a client that sends the key.
+    /// </summary>
+    public async Task<(HttpClient Http, ServiceProcess Api)> StartApiAsync()
+    {
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var env = WorkerEnvironment(1, new Dictionary<string, string> { ["Api__BootstrapApiKey"] = key });
+        var api = await StartServiceAsync(new ServiceProcessOptions("Api")
+        {
+            Name = "api",
+            ListenOnFreePort = true,
+            Environment = [.. ServiceDefaults, .. env],
+        }, "Now listening on");
+        Track(api);
+        var http = new HttpClient { BaseAddress = new Uri(api.BaseUrl!) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return (http, api);
+    }
+
+    /// <summary>POSTs <paramref name="jpeg"/> as a raw <c>image/jpeg</c> body and returns the frame id.</summary>
+    /// <exception cref="HttpRequestException">The answer was not 202 (the body is in the message).</exception>
+    public static async Task<Guid> PostAsync(HttpClient http, byte[] jpeg)
+    {
+        using var content = new ByteArrayContent(jpeg);
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        using var response = await http.PostAsync("/api/frames", content);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+            throw new HttpRequestException($"POST /api/frames: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body[0].GetProperty("id").GetGuid();
     }
 
     /// <summary>
