@@ -92,6 +92,15 @@ public sealed class OutboxOptions
     [Range(1, 3600)]
     public int MaxBackoffSeconds { get; set; } = 30;
 
-    /// <summary>Set false to run an Api that only accepts (another replica dispatches). Default true.</summary>
+    /// <summary>How long a dispatched row is kept before <see cref="Outbox.OutboxPruner"/> deletes it, hours (default
+    /// 24; 0 = keep every row).</summary>
+    [Range(0, 100_000)]
+    public int KeepDispatchedHours { get; set; } = 24;
+
+    /// <summary>How often <see cref="Outbox.OutboxPruner"/> runs, seconds (default 600).</summary>
+    [Range(1, 86_400)]
+    public int PruneIntervalSeconds { get; set; } = 600;
+
+    /// <summary>Set false to run an Api that only accepts (another replica dispatches and prunes). Default true.</summary>
     public bool Enabled { get; set; } = true;
 }

@@ -60,7 +60,10 @@ public static class Extensions
 
         builder.AddMessaging();
         if (builder.Configuration.GetValue(OutboxOptions.SectionName + ":Enabled", true))
+        {
             services.AddHostedService<OutboxDispatcher>();
+            services.AddHostedService<OutboxPruner>();
+        }
         services.AddHealthChecks().AddCheck<FaceDbHealthCheck>(FaceDbHealthCheck.Name, tags: ["ready"]);
         return builder;
     }
