@@ -81,6 +81,10 @@ public sealed class TraceTests(TracePipelineFixture db, ITestOutputHelper output
             status = JsonDocument.Parse(await client.GetStringAsync($"/api/frames/{frameId}")).RootElement.GetProperty("status").GetString();
         }
         Assert.True(status == "done", $"frame {frameId} is {status}\n{apiProcess.Tail()}\n{worker.Tail()}");
+        // The result's events wait in the outbox until the Api's dispatcher publishes them (ADR 0017).
+        while (watch.Elapsed < TimeSpan.FromSeconds(60) && await PendingOutboxRowsAsync() > 0)
+            await Task.Delay(100);
+        Assert.Equal(0L, await PendingOutboxRowsAsync());
         // Graceful stops flush both processes' batch exporters.
         Assert.Equal(0, await apiProcess.StopAsync(TimeSpan.FromSeconds(60)));
         Assert.Equal(0, await worker.StopAsync(TimeSpan.FromSeconds(60)));
@@ -116,7 +120,7 @@ public sealed class TraceTests(TracePipelineFixture db, ITestOutputHelper output
         Assert.Contains(all, s => s.Scope == "Npgsql" && s.ParentSpanId == commit.SpanId);
         var outboxSend = Assert.Single(trace, s => s.Name == "send analyze-frame");
         Assert.Equal(("api", "FaceAspire.Pipeline", ingest.SpanId), (outboxSend.ServiceName, outboxSend.Scope, outboxSend.ParentSpanId));
-        var mtSend = Assert.Single(trace, s => s.Scope == "MassTransit" && s.ServiceName == "api");
+        var mtSend = Assert.Single(trace, s => s.Scope == "MassTransit" && s.ServiceName == "api" && s.ParentSpanId == outboxSend.SpanId);
         Assert.Equal(outboxSend.SpanId, mtSend.ParentSpanId);
 
         // Worker: MassTransit receive/consume under the send, "analyze" directly under the consume span.
@@ -140,9 +144,24 @@ public sealed class TraceTests(TracePipelineFixture db, ITestOutputHelper output
         Assert.NotEmpty(writes);
         Assert.All(trace.Where(s => s.Scope == "Npgsql" && s.ServiceName == "worker"), s => Assert.True(Under(s, analyze), $"db span {s.Name} outside analyze"));
 
+        // The result's events: outbox rows written under "match", published by the Api's dispatcher in the same trace.
+        foreach (var name in new[] { "publish FrameAnalyzed", "publish FaceRecognized" })
+        {
+            var publish = Assert.Single(trace, s => s.Name == name);
+            Assert.Equal(("api", match.SpanId), (publish.ServiceName, publish.ParentSpanId));
+            Assert.Single(trace, s => s.Scope == "MassTransit" && s.ParentSpanId == publish.SpanId);
+        }
+        Assert.Equal(3, trace.Count(s => s.Scope == "MassTransit" && s.ServiceName == "api"));
+
         // The dispatch batch is its own trace; idle polling leaves no database traces behind.
         Assert.Contains(all, s => s.Name == "outbox dispatch" && s.TraceId != root.TraceId);
         Assert.DoesNotContain(all, s => s.Scope == "Npgsql" && s.ParentSpanId == "");
+    }
+
+    private async Task<long> PendingOutboxRowsAsync()
+    {
+        await using var command = db.AppDataSource.CreateCommand("SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task WaitHealthyAsync(HttpClient client, ServiceProcess api)
