@@ -46,8 +46,9 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
     /// Stores a frame's analysis in ONE transaction: every face (matched or new person, embedding, crop), one
     /// emotion-log row per face, the persons' counters, the frame's status <c>done</c> with its size, and the result's
     /// events (<see cref="FrameAnalyzed"/> and one <see cref="FaceRecognized"/> per face) as outbox rows, which the
-    /// Api's outbox dispatcher publishes after the commit (ADR 0017). The frame row is locked first (<c>FOR UPDATE</c>), so two deliveries of the same frame cannot both write; if the frame
-    /// is already done, nothing is written and the stored result comes back. Deadlock and serialization failures
+    /// Api's outbox dispatcher publishes after the commit (ADR 0017). The frame row is locked first
+    /// (<c>FOR UPDATE</c>), so two deliveries of the same frame cannot both write; if the frame is already done,
+    /// nothing is written and the stored result comes back. Deadlock and serialization failures
     /// (SQLSTATE 40P01, 40001) are retried up to 3 times with fresh face ids, and so are foreign-key violations
     /// (23503): a person the search voted for can be merged away or deleted before the face's INSERT commits, and a
     /// new search decides again (a frame deleted meanwhile then ends in <see cref="KeyNotFoundException"/>).
