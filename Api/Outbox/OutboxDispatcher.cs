@@ -132,9 +132,14 @@ public sealed class OutboxDispatcher(
                     poison.Add(row.Id);
                     continue;
                 }
-                var target = message switch { AnalyzeFrame => endpoint, RunJob => jobEndpoint, _ => null };
-                var span = target is null ? SendTracing.StartPublish(row, message.GetType(), activity)
-                    : SendTracing.Start(row, target == jobEndpoint ? JobAddress : Address, activity);
+                var (target, address) = message switch
+                {
+                    AnalyzeFrame => (endpoint, Address),
+                    RunJob => (jobEndpoint, JobAddress),
+                    _ => ((ISendEndpoint?)null, (Uri?)null),
+                };
+                var span = address is null ? SendTracing.StartPublish(row, message.GetType(), activity)
+                    : SendTracing.Start(row, address, activity);
                 try
                 {
                     // MassTransit's send span (and the traceparent header it writes) parents on Activity.Current.

@@ -69,18 +69,13 @@ public static class OutboxSerializer
         ?? throw new JsonException($"Outbox message {row.Id} has a null body.");
 
     /// <summary>Inserts an outbox row with raw SQL on the caller's connection and transaction, with the trace
-    /// context of <see cref="Activity.Current"/> (<see cref="CurrentTraceContext"/>).</summary>
+    /// context of <see cref="Activity.Current"/> (<see cref="InsertCommand"/> with one message).</summary>
+    /// <exception cref="ArgumentException"><paramref name="message"/> is not a contract type.</exception>
     public static async Task EnqueueAsync<T>(T message, NpgsqlConnection connection, NpgsqlTransaction? transaction,
         CancellationToken cancellationToken = default) where T : class
     {
-        var (parent, state) = CurrentTraceContext();
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO outbox_messages (message_type, body, trace_parent, trace_state) VALUES (@t, @b, @p, @s)", connection, transaction);
-        command.Parameters.AddWithValue("t", typeof(T).FullName!);
-        command.Parameters.AddWithValue("b", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(message, JsonOptions));
-        command.Parameters.AddWithValue("p", NpgsqlDbType.Text, (object?)parent ?? DBNull.Value);
-        command.Parameters.AddWithValue("s", NpgsqlDbType.Text, (object?)state ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { InsertCommand([message]) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

@@ -216,10 +216,7 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
                         reader.IsDBNull(3) ? null : reader.GetInt32(3));
             }
             if (failed is not null)
-            {
-                await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { OutboxSerializer.InsertCommand(failed.Events()) } };
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-            }
+                await OutboxSerializer.EnqueueAsync(failed.ToMessage(), connection, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         return failed
