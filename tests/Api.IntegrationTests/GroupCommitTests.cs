@@ -37,16 +37,29 @@ public sealed class GroupCommitTests(PostgresDatabaseFixture db) : IClassFixture
         // that reads IngestService.Activities then would see it still null (NullReferenceException inside the type
         // initializer, failing every later ingest of this test process).
         var source = IngestService.Activities.Name;
+        using var testSource = new ActivitySource(nameof(GroupCommitTests));
+        // The listener is process-wide and other test classes ingest in parallel: count only the commits that link
+        // to this test's trace, which every item below captures when it is created.
+        ActivityTraceId? testTrace = null;
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name == source,
+            ShouldListenTo = s => s.Name == source || s.Name == testSource.Name,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = a => { if (a.OperationName == "ingest commit") lock (commits) commits.Add((int)a.GetTagItem("faceaspire.frames")!); },
+            ActivityStopped = a =>
+            {
+                if (a.OperationName == "ingest commit" && a.Links.Any(l => l.Context.TraceId == testTrace))
+                    lock (commits) commits.Add((int)a.GetTagItem("faceaspire.frames")!);
+            },
         };
         ActivitySource.AddActivityListener(listener);
         var distinct = Enumerable.Range(0, 20).Select(i => Photos.Variant(Photos.Obama, $"batch-{i}")).ToList();
         var copy = Photos.Variant(Photos.Couple, "batch-copy");
-        var items = distinct.Select(p => Item(p)).Concat(Enumerable.Range(0, 3).Select(_ => Item(copy))).ToList();
+        List<IngestItem> items;
+        using (var request = testSource.StartActivity("requests")!)
+        {
+            testTrace = request.TraceId;
+            items = distinct.Select(p => Item(p)).Concat(Enumerable.Range(0, 3).Select(_ => Item(copy))).ToList();
+        }
         var groupCommit = NewGroupCommit();
         var writes = items.Select(i => groupCommit.AcceptAsync(i, CancellationToken.None)).ToList();
 
