@@ -24,7 +24,9 @@ force=0
 ORT_PKG="onnxruntime-node@1.30.0"
 ORT_PATH="package/bin/napi-v6/linux/x64/libonnxruntime.so.1"
 FP_PKG="faceplugin-face-recognition-js@0.0.1"
-FP_MODELS=(fr_feature.onnx fr_expression.onnx fr_age.onnx fr_gender.onnx fr_landmark.onnx)
+FP_MODELS=(fr_feature.onnx fr_expression.onnx fr_gender.onnx fr_landmark.onnx)
+# Shipped with every weight also listed as a graph input: rewritten by convert/initializers_not_inputs.py (step 2b).
+FP_REWRITTEN=(fr_age.onnx)
 FACEAPI_PKG="@vladmandic/face-api@1.7.15"
 FACEAPI_FILES=(face_expression_model-weights_manifest.json face_expression_model.bin)
 YUNET_FILE="yunet_n_dynamic.onnx"
@@ -145,13 +147,26 @@ if ! sha_ok "$cache/libonnxruntime.so.1" libonnxruntime.so.1; then
   install_verified "$tmp/ort/$ORT_PATH" libonnxruntime.so.1
 fi
 
-# 2. faceplugin models (shipped as ONNX)
-missing=()
-for f in "${FP_MODELS[@]}"; do sha_ok "$cache/$f" "$f" || missing+=("$f"); done
+# 2. faceplugin models (shipped as ONNX); the ones to rewrite are kept as they ship under src/
+missing=() keys=()
+for f in "${FP_MODELS[@]}"; do sha_ok "$cache/$f" "$f" || { missing+=("$f"); keys+=("$f"); }; done
+for f in "${FP_REWRITTEN[@]}"; do
+  sha_ok "$cache/$f" "$f" || sha_ok "$cache/src/$f" "src/$f" || { missing+=("$f"); keys+=("src/$f"); }
+done
 if (( ${#missing[@]} )); then
   npm_unpack "$FP_PKG" "$tmp/fp" "${missing[@]/#/package/model/}"
-  for f in "${missing[@]}"; do install_verified "$tmp/fp/package/model/$f" "$f"; done
+  for i in "${!missing[@]}"; do install_verified "$tmp/fp/package/model/${missing[$i]}" "${keys[$i]}"; done
 fi
+
+# 2b. ... and rewritten so that ONNX Runtime sees their weights as constants (fold, fuse, no warning per weight)
+for f in "${FP_REWRITTEN[@]}"; do
+  sha_ok "$cache/$f" "$f" && continue
+  ensure_python
+  log "rewriting $f: initializers out of the graph inputs"
+  "$py" "$here/convert/initializers_not_inputs.py" "$cache/src/$f" "$tmp/$f" 2> "$tmp/rewrite.err" || { cat "$tmp/rewrite.err" >&2; die "rewriting $f failed"; }
+  sha_ok "$tmp/$f" "$f" || die "$f: rewritten model differs from the manifest's sha256 (python3-onnx version changed?)"
+  install_verified "$tmp/$f" "$f"
+done
 
 # 3. YuNet
 sha_ok "$cache/$YUNET_FILE" "$YUNET_FILE" \

@@ -12,7 +12,8 @@ namespace FaceAspire.Vision.Tests.Pipeline;
 /// <summary>
 /// Our converted emotion models against independent forward passes on 120 real face crops (issue 7): face-api.js's
 /// own JavaScript model in node (its bundled TensorFlow.js) and a numpy pass over the mini-Xception HDF5 weights.
-/// Both sides see the same uint8 crop; each applies its own preprocessing.
+/// Both sides see the same uint8 crop; each applies its own preprocessing. The rewritten age model against the file
+/// as it ships, both in ONNX Runtime.
 /// </summary>
 public sealed class ConversionTests(AnalyzerFixture fixture, ITestOutputHelper output) : IClassFixture<AnalyzerFixture>
 {
@@ -27,6 +28,43 @@ public sealed class ConversionTests(AnalyzerFixture fixture, ITestOutputHelper o
     public void MiniXceptionConversionMatchesANumpyForwardPassOfTheHdf5() =>
         Compare("mini_xception", gray: true, (input, n, json) =>
             Run("/usr/bin/python3", Script("mini_xception_forward.py"), Path.Combine(Store.CacheDirectory, "src", "fer2013_mini_XCEPTION.102-0.66.hdf5"), input, n.ToString(), json));
+
+    [ModelsFact("emotions/images")]
+    public void AgeModelWithoutItsWeightsAsInputsComputesWhatTheShippedFileComputes()
+    {
+        // models/convert/initializers_not_inputs.py drops fr_age's 104 weights from its graph inputs so ONNX Runtime may
+        // fold and fuse them; the function must not change. models/fetch.sh keeps the file as shipped in cache/src/.
+        var analyzer = fixture.Require;
+        var model = Store.Manifest.Get("fr_age");
+        var rewritten = analyzer.Sessions.FirstOrDefault(s => s.Model.Name == model.Name).Session ?? analyzer.OpenExtraSession(model);
+        var shipped = analyzer.OpenExtraSession(model with { File = Path.Combine("src", model.File) });
+        // ONNX Runtime lists only the required inputs (weights listed as inputs are "overridable initializers").
+        Assert.Equal(["input"], rewritten.Inputs.Select(i => i.Name));
+        Assert.Equal(["input"], shipped.Inputs.Select(i => i.Name));
+        Assert.NotEqual(File.ReadAllBytes(shipped.ModelPath), File.ReadAllBytes(rewritten.ModelPath));
+        Assert.Equal(shipped.Outputs.Select(o => o.Name), rewritten.Outputs.Select(o => o.Name));
+
+        var p = model.Preprocessing!;
+        int size = p.Width!.Value;
+        double maxDiff = 0;
+        foreach (var crop in Crops(analyzer, p, size, gray: false))
+        {
+            var tensor = new float[3 * size * size];
+            TensorWriter.Write(crop, size, size, p, tensor);
+            using var before = shipped.Run(tensor, [1, 3, size, size]);
+            using var after = rewritten.Run(tensor, [1, 3, size, size]);
+            for (int o = 0; o < before.Count; o++)
+            {
+                var a = before.Floats(o);
+                var b = after.Floats(o);
+                Assert.Equal(a.Length, b.Length);
+                for (int k = 0; k < a.Length; k++) maxDiff = Math.Max(maxDiff, Math.Abs(a[k] - b[k]));
+            }
+        }
+        output.WriteLine($"fr_age: {Faces} faces, {shipped.Outputs.Count} outputs, max |Δ| {maxDiff:E2}");
+        // Conv + BatchNormalization fusion reorders float arithmetic: differences of a few ulp, not of the function.
+        Assert.True(maxDiff <= 1e-4, $"max |Δ| {maxDiff:E2} > 1e-4");
+    }
 
     private ModelStore Store => fixture.Require.Store;
 
