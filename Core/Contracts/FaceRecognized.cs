@@ -2,8 +2,8 @@ namespace FaceAspire.Core.Contracts;
 
 /// <summary>
 /// Event: one face was stored and assigned to a person. Written to the outbox with the frame's result, one per face,
-/// next to <see cref="FrameAnalyzed"/>, and published by the Api's outbox dispatcher after the commit (ADR 0017); lets per-person subscribers (alerts, engagement) avoid parsing
-/// whole frames.
+/// next to <see cref="FrameAnalyzed"/>, and published by the Api's outbox dispatcher after the commit (ADR 0017);
+/// lets per-person subscribers (alerts, engagement) avoid parsing whole frames.
 /// </summary>
 /// <param name="FaceId">Primary key of the <c>faces</c> row.</param>
 /// <param name="FrameId">The frame the face was found in.</param>
