@@ -9,14 +9,16 @@ namespace FaceAspire.Api.Ingest;
 
 /// <summary>
 /// Group commit for ingest: images accepted by concurrent requests are written together, one
-/// <see cref="FrameIngest.AcceptManyAsync"/> statement and one commit per batch, by
-/// <see cref="ApiOptions.IngestWriters"/> writer loops. No timer: a writer takes whatever has queued while the
-/// previous statement ran (up to <see cref="ApiOptions.IngestMaxBatch"/> images or 16 MiB), so one request alone
-/// is written at once and a busy Api writes many per commit. Why: one statement and one commit per frame spent
-/// half of both cores in PostgreSQL and the context switches around it (perf, twelfth round of
-/// docs/performance.md). A 202 is still sent only after the frame's commit.
+/// <see cref="FrameIngest.AcceptManyAsync(NpgsqlConnection, IReadOnlyList{IngestItem}, CancellationToken)"/> statement
+/// and one commit per batch, by <see cref="ApiOptions.IngestWriters"/> writer loops, each on a
+/// <see cref="HeldConnection"/> of its own. No timer: a writer takes whatever has queued while the previous statement
+/// ran (up to <see cref="ApiOptions.IngestMaxBatch"/> images or 16 MiB), so one request alone is written at once and a
+/// busy Api writes many per commit. Why: one statement and one commit per frame spent half of both cores in
+/// PostgreSQL and the context switches around it (perf, twelfth round of docs/performance.md). A 202 is still sent
+/// only after the frame's commit.
 /// </summary>
-public sealed class IngestGroupCommit(FrameIngest ingest, IOptions<ApiOptions> options, ILogger<IngestGroupCommit> logger) : BackgroundService
+public sealed class IngestGroupCommit(NpgsqlDataSource dataSource, FrameIngest ingest, IOptions<ApiOptions> options,
+    ILogger<IngestGroupCommit> logger) : BackgroundService
 {
     private const long MaxBatchBytes = 16L * 1024 * 1024;
 
@@ -58,6 +60,7 @@ public sealed class IngestGroupCommit(FrameIngest ingest, IOptions<ApiOptions> o
     private async Task WriteLoopAsync()
     {
         var batch = new List<Pending>(_options.IngestMaxBatch);
+        await using var connection = new HeldConnection(dataSource);
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -68,12 +71,12 @@ public sealed class IngestGroupCommit(FrameIngest ingest, IOptions<ApiOptions> o
                 bytes += next.Item.Content.Length;
             }
             if (batch.Count > 0)
-                await WriteAsync(batch);
+                await WriteAsync(connection, batch);
         }
     }
 
     // CancellationToken.None: a statement that has begun is finished so that every waiter gets its answer.
-    private async Task WriteAsync(List<Pending> batch)
+    private async Task WriteAsync(HeldConnection connection, List<Pending> batch)
     {
         using var activity = IngestService.Activities.StartActivity("ingest commit", ActivityKind.Internal, parentContext: default,
             links: batch.Select(p => p.Link).Where(l => l.Context != default));
@@ -81,7 +84,7 @@ public sealed class IngestGroupCommit(FrameIngest ingest, IOptions<ApiOptions> o
         FramesPerCommit.Record(batch.Count);
         try
         {
-            var results = await ingest.AcceptManyAsync(batch.Select(p => p.Item).ToList(), CancellationToken.None);
+            var results = await AcceptAsync(connection, batch.Select(p => p.Item).ToList());
             for (var i = 0; i < batch.Count; i++)
                 batch[i].Result.TrySetResult(results[i]);
         }
@@ -93,7 +96,7 @@ public sealed class IngestGroupCommit(FrameIngest ingest, IOptions<ApiOptions> o
             {
                 try
                 {
-                    pending.Result.TrySetResult((await ingest.AcceptManyAsync([pending.Item], CancellationToken.None))[0]);
+                    pending.Result.TrySetResult((await AcceptAsync(connection, [pending.Item]))[0]);
                 }
                 catch (Exception single)
                 {
@@ -103,10 +106,31 @@ public sealed class IngestGroupCommit(FrameIngest ingest, IOptions<ApiOptions> o
         }
         catch (Exception e)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            foreach (var pending in batch)
-                pending.Result.TrySetException(e);
+            Fail(batch, e, activity);
         }
+    }
+
+    // A held connection that broke while idle (database restarted, backend terminated) fails its next statement; the
+    // batch is tried once more on a new connection. Safe to repeat: the first try either committed (the second then
+    // finds the same frames by sha256 and reports them as duplicates) or stored nothing.
+    private async Task<IngestResult[]> AcceptAsync(HeldConnection connection, IReadOnlyList<IngestItem> items)
+    {
+        try
+        {
+            return await FrameIngest.AcceptManyAsync(await connection.GetAsync(), items, CancellationToken.None);
+        }
+        catch (NpgsqlException e) when (connection.IsBroken)
+        {
+            logger.LogWarning("The ingest writer's database connection broke ({Message}); writing {Count} frames on a new one", e.Message, items.Count);
+            return await FrameIngest.AcceptManyAsync(await connection.GetAsync(), items, CancellationToken.None);
+        }
+    }
+
+    private static void Fail(List<Pending> batch, Exception e, Activity? activity)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+        foreach (var pending in batch)
+            pending.Result.TrySetException(e);
     }
 
     // SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): a row's content, not the database.

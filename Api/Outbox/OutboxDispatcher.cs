@@ -36,50 +36,50 @@ public sealed class OutboxDispatcher(
     public static readonly Uri JobAddress = new("queue:run-job");
 
     private readonly OutboxOptions _options = options.Value;
+    // One connection for the loop's life, not one from the pool per batch (see HeldConnection for why).
+    private readonly HeldConnection _connection = new(dataSource);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var poll = TimeSpan.FromMilliseconds(_options.PollMilliseconds);
         var backoff = TimeSpan.Zero;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var (read, failed) = await DispatchBatchAsync(stoppingToken);
-                if (failed > 0)
-                    throw new OutboxSendException($"{failed} of {read} messages were not confirmed by the broker");
-                if (backoff > TimeSpan.Zero)
-                    logger.LogInformation("Outbox dispatch recovered");
-                backoff = TimeSpan.Zero;
-                if (read < _options.BatchSize)
-                    await signal.WaitAsync(poll, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is OutboxSendException or NpgsqlException or TimeoutException)
-            {
-                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(500)
-                    : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(_options.MaxBackoffSeconds).Ticks));
-                logger.LogWarning("Outbox dispatch failed ({Message}); retrying in {Backoff} ms", e.Message, (int)backoff.TotalMilliseconds);
                 try
                 {
+                    var (read, failed) = await DispatchBatchAsync(await _connection.GetAsync(stoppingToken), stoppingToken);
+                    if (failed > 0)
+                        throw new OutboxSendException($"{failed} of {read} messages were not confirmed by the broker");
+                    if (backoff > TimeSpan.Zero)
+                        logger.LogInformation("Outbox dispatch recovered");
+                    backoff = TimeSpan.Zero;
+                    if (read < _options.BatchSize)
+                        await signal.WaitAsync(poll, stoppingToken);
+                }
+                catch (Exception e) when (e is OutboxSendException or NpgsqlException or TimeoutException)
+                {
+                    backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(500)
+                        : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(_options.MaxBackoffSeconds).Ticks));
+                    logger.LogWarning("Outbox dispatch failed ({Message}); retrying in {Backoff} ms", e.Message, (int)backoff.TotalMilliseconds);
                     await Task.Delay(backoff, stoppingToken);
                 }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await _connection.DisposeAsync();
         }
     }
 
     /// <summary>One batch: returns how many rows were read and how many could not be sent.</summary>
-    internal async Task<(int Read, int Failed)> DispatchBatchAsync(CancellationToken cancellationToken)
+    private async Task<(int Read, int Failed)> DispatchBatchAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = new List<OutboxMessage>();
         await using (var select = new NpgsqlCommand("""

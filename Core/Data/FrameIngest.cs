@@ -12,7 +12,7 @@ namespace FaceAspire.Core.Data;
 /// <param name="Sha256">Lower-case hex SHA-256 of the bytes.</param>
 public sealed record IngestResult(Guid FrameId, bool Created, string Status, string Sha256);
 
-/// <summary>One image to accept (see <see cref="FrameIngest.AcceptManyAsync"/>).</summary>
+/// <summary>One image to accept (see <see cref="FrameIngest.AcceptManyAsync(IReadOnlyList{IngestItem}, CancellationToken)"/>).</summary>
 /// <param name="Content">Image bytes as uploaded (not decoded here); never empty.</param>
 /// <param name="ContentType">MIME type, e.g. <c>image/jpeg</c>.</param>
 /// <param name="Source">Camera or uploader name, or null.</param>
@@ -57,7 +57,7 @@ public sealed class FrameIngest(NpgsqlDataSource dataSource)
         SELECT id FROM frame
         """;
 
-    /// <summary>Stores an image and queues its analysis; <see cref="AcceptManyAsync"/> with one item.</summary>
+    /// <summary>Stores an image and queues its analysis; <see cref="AcceptManyAsync(IReadOnlyList{IngestItem}, CancellationToken)"/> with one item.</summary>
     /// <param name="content">Image bytes as uploaded (not decoded here).</param>
     /// <param name="contentType">MIME type, e.g. <c>image/jpeg</c>.</param>
     /// <param name="source">Camera or uploader name, or null.</param>
@@ -82,6 +82,25 @@ public sealed class FrameIngest(NpgsqlDataSource dataSource)
     /// nothing of the batch is stored.</exception>
     public async Task<IngestResult[]> AcceptManyAsync(IReadOnlyList<IngestItem> items, CancellationToken cancellationToken = default)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await AcceptManyAsync(connection, items, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="AcceptManyAsync(IReadOnlyList{IngestItem}, CancellationToken)"/> on a connection the caller holds
+    /// open, for a writer that keeps one connection (and so one PostgreSQL backend) for all its statements.
+    /// </summary>
+    /// <param name="connection">An open connection with no transaction in progress; left open.</param>
+    /// <param name="items">1 or more images; each must have content.</param>
+    /// <param name="cancellationToken">Cancels; nothing is stored.</param>
+    /// <returns>One result per item, in the items' order.</returns>
+    /// <exception cref="ArgumentException">No items, or an empty image.</exception>
+    /// <exception cref="PostgresException">Invalid metadata JSON (SQLSTATE 22P02) in any item, or database errors:
+    /// nothing of the batch is stored.</exception>
+    /// <exception cref="NpgsqlException">The connection broke (the caller should open a new one).</exception>
+    public static async Task<IngestResult[]> AcceptManyAsync(NpgsqlConnection connection, IReadOnlyList<IngestItem> items,
+        CancellationToken cancellationToken = default)
+    {
         if (items.Count == 0)
             throw new ArgumentException("No images.", nameof(items));
         if (items.Any(i => i.Content.Length == 0))
@@ -93,7 +112,6 @@ public sealed class FrameIngest(NpgsqlDataSource dataSource)
             first.TryAdd(shas[i], i);
         var results = new IngestResult[items.Count];
         var todo = first.Values.Order().ToList();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // Two tries: an earlier frame with these bytes can be deleted (retention) between the conflict and the read.
         for (var attempt = 1; todo.Count > 0; attempt++)
         {
