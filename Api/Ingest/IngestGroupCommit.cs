@@ -121,7 +121,8 @@ public sealed class IngestGroupCommit(NpgsqlDataSource dataSource, FrameIngest i
         }
         catch (NpgsqlException e) when (connection.IsBroken)
         {
-            logger.LogWarning("The ingest writer's database connection broke ({Message}); writing {Count} frames on a new one", e.Message, items.Count);
+            logger.LogWarning("The ingest writer's database connection broke ({Message}); writing {Count} frames on a new one",
+                e.Message, items.Count);
             return await FrameIngest.AcceptManyAsync(await connection.GetAsync(), items, CancellationToken.None);
         }
     }

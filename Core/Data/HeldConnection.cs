@@ -8,8 +8,8 @@ namespace FaceAspire.Core.Data;
 /// restarted, backend terminated). Why not a pooled connection per iteration: Npgsql's pool hands out its
 /// longest-idle connection (a FIFO channel; npgsql/npgsql#4818), so a loop that opens one per batch rotates its
 /// statements over every backend the pool has ever opened, each a PostgreSQL process with cold caches. On 2 cores
-/// that rotation cost the ingest 10–15 % of its rate (docs/performance.md, twentieth round). Not thread-safe: one
-/// loop, one instance.
+/// that rotation cost the ingest about 8 % of its rate (ADR 0018; docs/performance.md, twentieth round).
+/// Not thread-safe: one loop, one instance.
 /// </summary>
 /// <param name="dataSource">Where connections come from (its pool is bypassed only in that this one is kept).</param>
 public sealed class HeldConnection(NpgsqlDataSource dataSource) : IAsyncDisposable
