@@ -9,18 +9,22 @@ namespace FaceAspire.Api.Auth;
 /// Checks ingest API keys against <c>api_keys</c> (SHA-256 hashes, see <see cref="ApiKey.ComputeHash"/>).
 /// Valid keys are cached for <see cref="ApiOptions.ApiKeyCacheSeconds"/> so that a busy camera costs one hash per
 /// request, not one query; a revoked key therefore stops working within that delay. Unknown keys are never
-/// cached (the cache cannot be flooded with guesses). Thread-safe singleton.
+/// cached (the cache cannot be flooded with guesses). Concurrent requests with the same uncached key share one
+/// lookup: without that, the first burst after a start or an expiry ran one query per request, and the pool opened a
+/// connection for each (16 for <c>bench-ingest</c>'s 16 connections) and kept them. Thread-safe singleton.
 /// </summary>
 public sealed class ApiKeyValidator(NpgsqlDataSource dataSource, IOptions<ApiOptions> options, TimeProvider time)
 {
     private const int MaxCachedKeys = 10_000;
     private readonly ConcurrentDictionary<string, (Guid Id, string Prefix, long ExpiresAt)> _valid = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<(Guid, string)?>>> _lookups = new(StringComparer.Ordinal);
     private readonly TimeSpan _ttl = TimeSpan.FromSeconds(options.Value.ApiKeyCacheSeconds);
 
     /// <summary>The key's id and display prefix when it exists and is not revoked, else null.</summary>
     /// <param name="key">The presented key (any string; empty → null without a query).</param>
-    /// <param name="cancellationToken">Cancels the lookup.</param>
-    /// <exception cref="NpgsqlException">The database is unreachable (the caller gets a 5xx, not a 401).</exception>
+    /// <param name="cancellationToken">Stops this caller's wait; a lookup shared with other callers still finishes.</param>
+    /// <exception cref="NpgsqlException">The database is unreachable (the caller gets a 5xx, not a 401); every caller
+    /// sharing the lookup gets it, and the next request tries again.</exception>
     public async Task<(Guid Id, string Prefix)?> ValidateAsync(string key, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(key) || key.Length > 512)
@@ -29,11 +33,27 @@ public sealed class ApiKeyValidator(NpgsqlDataSource dataSource, IOptions<ApiOpt
         var now = time.GetTimestamp();
         if (_valid.TryGetValue(hash, out var hit) && hit.ExpiresAt > now)
             return (hit.Id, hit.Prefix);
+        // Lazy: GetOrAdd may run its factory more than once under a race, the Lazy's value is created once.
+        var lookup = _lookups.GetOrAdd(hash, h => new Lazy<Task<(Guid, string)?>>(() => LookupAsync(h)));
+        try
+        {
+            // The shared query runs to its end; each caller stops waiting on its own token.
+            return await lookup.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            // Only this lookup's entry: a later one for the same key may already have replaced it.
+            _lookups.TryRemove(KeyValuePair.Create(hash, lookup));
+        }
+    }
+
+    private async Task<(Guid, string)?> LookupAsync(string hash)
+    {
         await using var command = dataSource.CreateCommand(
             "SELECT id, prefix FROM api_keys WHERE hash = @h AND revoked_at IS NULL");
         command.Parameters.AddWithValue("h", hash);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+        if (!await reader.ReadAsync(CancellationToken.None))
         {
             _valid.TryRemove(hash, out _);
             return null;
@@ -43,7 +63,7 @@ public sealed class ApiKeyValidator(NpgsqlDataSource dataSource, IOptions<ApiOpt
         {
             if (_valid.Count >= MaxCachedKeys)
                 _valid.Clear();
-            _valid[hash] = (entry.Item1, entry.Item2, now + (long)(_ttl.TotalSeconds * time.TimestampFrequency));
+            _valid[hash] = (entry.Item1, entry.Item2, time.GetTimestamp() + (long)(_ttl.TotalSeconds * time.TimestampFrequency));
         }
         return entry;
     }
