@@ -28,6 +28,9 @@ public sealed class CrashTests(PipelineFixture fx) : IClassFixture<PipelineFixtu
         var doneByA = a.Count(" done: ");
 
         await fx.WaitSettledAsync(ids, TimeSpan.FromMinutes(5));
+        // B stops gracefully, so that its console logger (which writes from a queue on a thread of its own) has written
+        // every line before they are counted.
+        await b.StopAsync(TimeSpan.FromSeconds(30));
         var status = await fx.StatusCountsAsync(ids);
         Assert.Equal(FrameCount, status.GetValueOrDefault("done"));
         Assert.Equal(0L, await fx.FramesWithoutExactlyOneFaceAsync(ids));
@@ -49,7 +52,10 @@ public sealed class CrashTests(PipelineFixture fx) : IClassFixture<PipelineFixtu
         // its acknowledgement, while it waited for the broker's publish confirms). Either is a redelivery; which one
         // the kill hits depends on timing, so the test accepts both.
         Assert.True(reclaimed + bAlreadyDone >= 1, "no frame was redelivered: " + takeover);
-        Assert.True(bDone + bAlreadyDone >= FrameCount - doneByA, "B did not take over the rest: " + takeover);
+        // A's logger can lose what it had queued but not yet written when the SIGKILL came: frames A committed and
+        // acknowledged in its last instant, at most one per analysis slot (fresh-clone CI once counted A 12 and B 187
+        // of 200, with every frame stored exactly once).
+        Assert.True(bDone + bAlreadyDone >= FrameCount - doneByA - 2, "B did not take over the rest: " + takeover);
         Assert.True(bAlreadyDone <= 2, "more frames were committed-but-unlogged by A than it had in flight: " + takeover);
     }
 }
