@@ -106,7 +106,9 @@ public sealed class IngestGroupCommit(NpgsqlDataSource dataSource, FrameIngest i
         }
         catch (Exception e)
         {
-            Fail(batch, e, activity);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            foreach (var pending in batch)
+                pending.Result.TrySetException(e);
         }
     }
 
@@ -125,13 +127,6 @@ public sealed class IngestGroupCommit(NpgsqlDataSource dataSource, FrameIngest i
                 e.Message, items.Count);
             return await FrameIngest.AcceptManyAsync(await connection.GetAsync(), items, CancellationToken.None);
         }
-    }
-
-    private static void Fail(List<Pending> batch, Exception e, Activity? activity)
-    {
-        activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-        foreach (var pending in batch)
-            pending.Result.TrySetException(e);
     }
 
     // SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): a row's content, not the database.
