@@ -25,7 +25,8 @@ ORT_PKG="onnxruntime-node@1.30.0"
 ORT_PATH="package/bin/napi-v6/linux/x64/libonnxruntime.so.1"
 FP_PKG="faceplugin-face-recognition-js@0.0.1"
 FP_MODELS=(fr_feature.onnx fr_expression.onnx fr_gender.onnx fr_landmark.onnx)
-# Shipped with every weight also listed as a graph input: rewritten by convert/initializers_not_inputs.py (step 2b).
+# Shipped with every weight also listed as a graph input, and with initializers no node reads: rewritten by
+# convert/initializers_not_inputs.py (step 2b).
 FP_REWRITTEN=(fr_age.onnx)
 FACEAPI_PKG="@vladmandic/face-api@1.7.15"
 FACEAPI_FILES=(face_expression_model-weights_manifest.json face_expression_model.bin)

@@ -33,7 +33,8 @@ public sealed class ConversionTests(AnalyzerFixture fixture, ITestOutputHelper o
     public void AgeModelWithoutItsWeightsAsInputsComputesWhatTheShippedFileComputes()
     {
         // models/convert/initializers_not_inputs.py drops fr_age's 104 weights from its graph inputs so ONNX Runtime may
-        // fold and fuse them; the function must not change. models/fetch.sh keeps the file as shipped in cache/src/.
+        // fold and fuse them, and its 8 initializers that no node reads; the function must not change.
+        // models/fetch.sh keeps the file as shipped in cache/src/.
         var analyzer = fixture.Require;
         var model = Store.Manifest.Get("fr_age");
         var rewritten = analyzer.Sessions.FirstOrDefault(s => s.Model.Name == model.Name).Session ?? analyzer.OpenExtraSession(model);
