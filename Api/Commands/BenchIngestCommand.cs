@@ -6,17 +6,21 @@ using System.Net.Http.Headers;
 using FaceAspire.Api.Auth;
 using FaceAspire.Api.Ingest;
 using FaceAspire.Core.Data.Entities;
+using FaceAspire.Core.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace FaceAspire.Api.Commands;
 
 /// <summary>
-/// <c>FaceAspire.Api bench-ingest [-n 5000] [-c 16] [--image photo.jpg] [--url http://host:port --key KEY]</c>:
-/// posts N DISTINCT JPEGs (the same photo with a unique COM segment after SOI, so each has its own sha256 and is a
-/// new frame) as raw <c>image/jpeg</c> bodies from C concurrent connections and prints accepted frames/s and latency
-/// percentiles. Without <c>--url</c> it hosts the real Api in this process on 127.0.0.1 (Kestrel, outbox
-/// dispatcher included) with the configured <c>ConnectionStrings:facedb</c>/<c>messaging</c> and a fresh key.
+/// <c>FaceAspire.Api bench-ingest [-n 5000] [-c 16[,32,64]] [--image photo.jpg] [--url http://host:port --key KEY]</c>:
+/// for each concurrency C in turn (after a warm-up at it), posts N DISTINCT JPEGs (the same photo with a unique COM
+/// segment after SOI, so each has its own sha256 and is a new frame) as raw <c>image/jpeg</c> bodies from C concurrent
+/// connections, and prints accepted frames/s, latency percentiles, CPU per accepted frame and the group commit's batch
+/// size. A list of concurrencies shows where the Api saturates: at 16 the rate is bound by latency (about 4.6 frames
+/// per commit), at 64 by CPU (docs/performance.md, twenty-first round). Without <c>--url</c> it hosts the real Api in
+/// this process on 127.0.0.1 (Kestrel, outbox dispatcher included) with the configured
+/// <c>ConnectionStrings:facedb</c>/<c>messaging</c> and a fresh key.
 /// Every posted frame is stored and queued for real: run it against a scratch database.
 /// </summary>
 public static class BenchIngestCommand
@@ -24,7 +28,8 @@ public static class BenchIngestCommand
     /// <summary>Runs the benchmark. Exit 0 when every request got 202, 1 otherwise, 2 on usage errors.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        int n = 5000, concurrency = 16, warmup = 200;
+        int n = 5000, warmup = 200;
+        int[] concurrencies = [16];
         string? url = null, key = null, imagePath = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -32,15 +37,20 @@ public static class BenchIngestCommand
             switch (args[i])
             {
                 case "-n": n = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "-c": concurrency = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "-c": concurrencies = [.. Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))]; break;
                 case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--url": url = Next(); break;
                 case "--key": key = Next(); break;
                 case "--image": imagePath = Next(); break;
                 default:
-                    await Console.Error.WriteLineAsync("usage: bench-ingest [-n N] [-c CONCURRENCY] [--warmup N] [--image file.jpg] [--url URL --key KEY]");
+                    await Console.Error.WriteLineAsync("usage: bench-ingest [-n N] [-c CONCURRENCY[,CONCURRENCY…]] [--warmup N] [--image file.jpg] [--url URL --key KEY]");
                     return 2;
             }
+        }
+        if (n < 1 || concurrencies.Any(c => c < 1))
+        {
+            await Console.Error.WriteLineAsync("bench-ingest: -n and every -c must be at least 1");
+            return 2;
         }
         imagePath ??= Path.Combine(FaceAspire.Vision.Evaluation.SharedData.PathOf("identities/lfw12/Serena_Williams"), "Serena_Williams_0001.jpg");
         var photo = await File.ReadAllBytesAsync(imagePath);
@@ -69,33 +79,19 @@ public static class BenchIngestCommand
         try
         {
             var run = Guid.NewGuid().ToString("N");
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false })
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrencies.Max(), UseProxy = false })
             {
                 BaseAddress = new Uri(url),
                 Timeout = TimeSpan.FromSeconds(60),
             };
             http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
-            await PostAllAsync(http, photo, run + "w", warmup, concurrency);
-            // Images per group-commit statement, from the Api's own histogram (in-process Api only).
-            long commits = 0, committed = 0;
-            using var listener = new MeterListener
+            var failed = 0;
+            foreach (var concurrency in concurrencies)
             {
-                InstrumentPublished = (instrument, l) => { if (instrument == IngestGroupCommit.FramesPerCommit) l.EnableMeasurementEvents(instrument); },
-            };
-            listener.SetMeasurementEventCallback<int>((_, frames, _, _) => { Interlocked.Increment(ref commits); Interlocked.Add(ref committed, frames); });
-            listener.Start();
-            var (elapsed, latencies, failures) = await PostAllAsync(http, photo, run, n, concurrency);
-            listener.Dispose();
-            Array.Sort(latencies);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"bench-ingest: {n} distinct {photo.Length / 1024.0:0.#} KB JPEGs, {concurrency} concurrent, raw image/jpeg → {url}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"accepted {n - failures}/{n} in {elapsed.TotalSeconds:0.00} s = {(n - failures) / elapsed.TotalSeconds:0} frames/s; " +
-                $"latency p50 {Percentile(latencies, 0.50):0.0} ms, p95 {Percentile(latencies, 0.95):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms"));
-            if (commits > 0)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"group commit: {commits} statements, {(double)committed / commits:0.0} frames each on average"));
-            return failures == 0 ? 0 : 1;
+                await PostAllAsync(http, photo, $"{run}w{concurrency}", warmup, concurrency);
+                failed += await MeasureAsync(http, photo, $"{run}c{concurrency}", n, concurrency, hosted: app is not null);
+            }
+            return failed == 0 ? 0 : 1;
         }
         finally
         {
@@ -105,6 +101,35 @@ public static class BenchIngestCommand
                 await app.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Posts <paramref name="n"/> frames from <paramref name="concurrency"/> connections and prints the
+    /// rate, latency percentiles, CPU per frame and group-commit batch size; returns the number of non-202 answers.</summary>
+    private static async Task<int> MeasureAsync(HttpClient http, byte[] photo, string run, int n, int concurrency, bool hosted)
+    {
+        // Images per group-commit statement, from the Api's own histogram (in-process Api only).
+        long commits = 0, committed = 0;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) => { if (instrument == IngestGroupCommit.FramesPerCommit) l.EnableMeasurementEvents(instrument); },
+        };
+        listener.SetMeasurementEventCallback<int>((_, frames, _, _) => { Interlocked.Increment(ref commits); Interlocked.Add(ref committed, frames); });
+        listener.Start();
+        var cpu = OperatingSystem.IsLinux() ? CpuWindow.Start(hosted) : null;
+        var (elapsed, latencies, failures) = await PostAllAsync(http, photo, run, n, concurrency);
+        var cpuLine = cpu?.PerFrame(n - failures) ?? "not measured (needs Linux /proc)";
+        listener.Dispose();
+        Array.Sort(latencies);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"bench-ingest: {n} distinct {photo.Length / 1024.0:0.#} KB JPEGs, {concurrency} concurrent, raw image/jpeg → {http.BaseAddress}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"accepted {n - failures}/{n} in {elapsed.TotalSeconds:0.00} s = {(n - failures) / elapsed.TotalSeconds:0} frames/s; " +
+            $"latency p50 {Percentile(latencies, 0.50):0.0} ms, p95 {Percentile(latencies, 0.95):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms"));
+        Console.WriteLine($"CPU ms per accepted frame: {cpuLine}");
+        if (commits > 0)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"group commit: {commits} statements, {(double)committed / commits:0.0} frames each on average"));
+        return failures;
     }
 
     private static async Task<(TimeSpan Elapsed, double[] LatenciesMs, int Failures)> PostAllAsync(
@@ -146,6 +171,40 @@ public static class BenchIngestCommand
         payload.CopyTo(result, 6);
         jpeg.AsSpan(2).CopyTo(result.AsSpan(6 + payload.Length));
         return result;
+    }
+
+    /// <summary>
+    /// The CPU behind the run: this process (the load generator, and the Api when hosted here), PostgreSQL and
+    /// RabbitMQ, in milliseconds per accepted frame, then every process on the machine together and the hypervisor's
+    /// steal share. It shows where the work is, and with a concurrency sweep whether a rate is bound by CPU or by
+    /// latency. It moves with this VM's speed as the rate does (1.6× within one session, at 0 % steal;
+    /// docs/performance.md, twenty-first round), so binaries are compared alternated, on fresh instances.
+    /// </summary>
+    private sealed class CpuWindow
+    {
+        private readonly string _self;
+        private readonly ProcessGroupCpu _groups;
+        private readonly ProcFs.CpuTicks _machine = ProcFs.CpuTimes(cpu: null);
+
+        private CpuWindow(bool hosted)
+        {
+            _self = hosted ? "api + client" : "client";
+            _groups = new ProcessGroupCpu([_self, "postgres", "rabbitmq"],
+                (pid, comm) => pid == Environment.ProcessId ? _self : ProcessGroupCpu.Servers(comm));
+        }
+
+        public static CpuWindow Start(bool hosted) => new(hosted);
+
+        /// <summary>e.g. <c>api + client 1.1, postgres 0.9, rabbitmq 0.2 (all processes 2.3; 1.2 % steal)</c>.</summary>
+        public string PerFrame(int frames)
+        {
+            var groups = _groups.Elapsed();
+            var machine = ProcFs.CpuTimes(cpu: null) - _machine;
+            double PerFrame(double seconds) => 1000 * seconds / Math.Max(1, frames);
+            return string.Join(", ", groups.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Group} {PerFrame(g.Seconds):0.00}")))
+                   + string.Create(CultureInfo.InvariantCulture,
+                       $" (all processes {PerFrame(machine.Busy / ProcFs.TicksPerSecond):0.00}; {machine.Percent(machine.Steal):0.0} % steal)");
+        }
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[(int)Math.Min(sorted.Length - 1, p * sorted.Length)];

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using FaceAspire.Core.Diagnostics;
 
 namespace FaceAspire.Worker.Bench;
 

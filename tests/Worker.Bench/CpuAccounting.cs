@@ -1,31 +1,36 @@
 using System.Globalization;
+using FaceAspire.Core.Diagnostics;
 
 namespace FaceAspire.Worker.Bench;
 
 /// <summary>
-/// Where the CPU went during a bench window: cumulative user+system CPU seconds per process group, read from
-/// Linux <c>/proc/&lt;pid&gt;/stat</c> (fields 14 and 15, utime and stime, in clock ticks of 1/100 s — the kernel's
-/// USER_HZ on every Linux build). Groups: the worker processes (by pid), all <c>postgres</c> backends, RabbitMQ's
-/// <c>beam.smp</c>, the Api process (when the bench posts over HTTP), and this process (the load generator, or the
-/// ingest itself when it calls Core's FrameIngest directly). Processes that exit inside the window are missed.
+/// Where the CPU went during a bench window (<see cref="ProcessGroupCpu"/>). Groups: the worker processes (by pid),
+/// all <c>postgres</c> backends, RabbitMQ's <c>beam.smp</c>, the Api process (when the bench posts over HTTP), and
+/// this process (the load generator, or the ingest itself when it calls Core's FrameIngest directly).
 /// The workers' share is also split by thread: the analysis gate's threads (named <c>analysis-N</c>, ADR 0015) run
 /// the vision engine, and every other thread is the pipeline's own cost (messaging, database, logging), which is the
 /// part the end-to-end ratio loses to vision-only and is far steadier between runs than the total.
 /// </summary>
 internal sealed class CpuAccounting
 {
-    private const double TicksPerSecond = 100;
-    private const string Analysis = "analysis";
     private readonly IReadOnlyList<int> _workerPids;
-    private readonly int? _apiPid;
-    private readonly Dictionary<string, double> _start;
+    private readonly ProcessGroupCpu _groups;
+    private readonly double _analysisStart;
     private readonly ProcFs.CpuWindow _cores;
 
     private CpuAccounting(IReadOnlyList<int> workerPids, int? apiPid)
     {
         _workerPids = workerPids;
-        _apiPid = apiPid;
-        _start = Sample();
+        var self = apiPid is null ? "bench+ingest" : "bench (client)";
+        IReadOnlyList<string> names = apiPid is null
+            ? ["workers", "postgres", "rabbitmq", self]
+            : ["workers", "postgres", "rabbitmq", "api", self];
+        _groups = new ProcessGroupCpu(names, (pid, comm) =>
+            pid == Environment.ProcessId ? self
+            : pid == apiPid ? "api"
+            : workerPids.Contains(pid) ? "workers"
+            : ProcessGroupCpu.Servers(comm));
+        _analysisStart = AnalysisThreadsSeconds();
         _cores = new ProcFs.CpuWindow(Enumerable.Range(0, Environment.ProcessorCount));
     }
 
@@ -36,51 +41,24 @@ internal sealed class CpuAccounting
     /// <c>workers 25.4 (analysis threads 22.1, other threads 3.3), postgres 4.2, … (total 35.4)</c>.</summary>
     public string PerFrame(int frames)
     {
-        var end = Sample();
-        var ms = end.ToDictionary(kv => kv.Key, kv => 1000 * (kv.Value - _start.GetValueOrDefault(kv.Key)) / frames);
-        var analysis = ms[Analysis];
-        ms.Remove(Analysis);
-        return string.Join(", ", ms.Select(p => p.Key == "workers"
-                   ? string.Create(CultureInfo.InvariantCulture, $"workers {p.Value:F1} (analysis threads {analysis:F1}, other threads {p.Value - analysis:F1})")
-                   : string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:F1}")))
-               + string.Create(CultureInfo.InvariantCulture, $" (total {ms.Values.Sum():F1})");
+        var ms = _groups.Elapsed().Select(g => (g.Group, Ms: 1000 * g.Seconds / frames)).ToList();
+        var analysis = 1000 * (AnalysisThreadsSeconds() - _analysisStart) / frames;
+        return string.Join(", ", ms.Select(p => p.Group == "workers"
+                   ? string.Create(CultureInfo.InvariantCulture, $"workers {p.Ms:F1} (analysis threads {analysis:F1}, other threads {p.Ms - analysis:F1})")
+                   : string.Create(CultureInfo.InvariantCulture, $"{p.Group} {p.Ms:F1}")))
+               + string.Create(CultureInfo.InvariantCulture, $" (total {ms.Sum(p => p.Ms):F1})");
     }
 
     /// <summary>Each core's busy, idle and steal shares since <see cref="Start"/>.</summary>
     public string Cores() => _cores.Shares();
 
-    private Dictionary<string, double> Sample()
-    {
-        var self = _apiPid is null ? "bench+ingest" : "bench (client)";
-        var totals = new Dictionary<string, double> { ["workers"] = 0, [Analysis] = 0, ["postgres"] = 0, ["rabbitmq"] = 0 };
-        if (_apiPid is not null)
-            totals["api"] = 0;
-        totals[self] = 0;
-        foreach (var pid in ProcFs.Pids())
-        {
-            if (ReadStat(pid) is not { } stat)
-                continue;
-            var group = pid == Environment.ProcessId ? self
-                : pid == _apiPid ? "api"
-                : _workerPids.Contains(pid) ? "workers"
-                : stat.Comm == "postgres" ? "postgres"
-                : stat.Comm == "beam.smp" ? "rabbitmq"
-                : null;
-            if (group is not null)
-                totals[group] += stat.CpuSeconds;
-            if (group == "workers")
-                totals[Analysis] += AnalysisThreadsSeconds(pid);
-        }
-        return totals;
-    }
-
     // The gate's threads live as long as the worker, so their sums at both ends of the window are comparable.
-    private static double AnalysisThreadsSeconds(int pid)
+    private double AnalysisThreadsSeconds() => _workerPids.Sum(pid =>
     {
         try
         {
             return Directory.EnumerateDirectories($"/proc/{pid}/task")
-                .Select(task => ReadStat(pid, Path.GetFileName(task)))
+                .Select(task => ProcFs.Stat(pid, Path.GetFileName(task)))
                 .Where(t => t is { } s && s.Comm.StartsWith("analysis-", StringComparison.Ordinal))
                 .Sum(t => t!.Value.CpuSeconds);
         }
@@ -88,27 +66,5 @@ internal sealed class CpuAccounting
         {
             return 0; // the worker exited
         }
-    }
-
-    private static (string Comm, double CpuSeconds)? ReadStat(int pid, string? thread = null)
-    {
-        try
-        {
-            var text = File.ReadAllText(thread is null ? $"/proc/{pid}/stat" : $"/proc/{pid}/task/{thread}/stat");
-            var open = text.IndexOf('(');
-            var close = text.LastIndexOf(')');
-            // After "pid (comm) ": state is field 3, so utime (field 14) is index 11 of the rest.
-            var fields = text[(close + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return (text[(open + 1)..close], ticks / TicksPerSecond);
-        }
-        catch (IOException)
-        {
-            return null; // the process exited between listing and reading
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    });
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using FaceAspire.Core.Diagnostics;
 using FaceAspire.Testing;
 
 namespace FaceAspire.Worker.Bench;
