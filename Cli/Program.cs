@@ -9,7 +9,7 @@ const string Usage = """
       bench [--seconds N] [--warmup N] [--frames DIR] [--group FILE]   vision throughput and per-stage ms
       evaluate-emotions DIR --labels CSV [--model NAME] [--margin M]   accuracy, recall, confusion matrix
       calibrate-identity [--data DIR]                             ROC AUC and best threshold on identity sets
-      import DIR [--recursive] [--watch] [--source NAME] [--api URL --key KEY] [--parallel N]
+      import DIR [--recursive] [--watch] [--source NAME] [--api URL --key KEY] [--parallel N] [--max-rate N]
                                                                   post a folder's photos to the ingest API (resumable)
       jobs run retention|recluster|reindex|reembed|reprocess [--params JSON] [--no-wait] [--api URL --key KEY]
       jobs status ID | jobs list                                  maintenance jobs over the API, with progress
@@ -27,7 +27,7 @@ try
         "bench" => BenchCommand.Run(new CliArgs(rest, "seconds", "warmup", "frames", "group", "emotion")),
         "evaluate-emotions" => EvaluateEmotionsCommand.Run(new CliArgs(rest, "labels", "model", "margin")),
         "calibrate-identity" => CalibrateIdentityCommand.Run(new CliArgs(rest, "data")),
-        "import" => FaceAspire.Cli.Import.ImportCommand.Run(new CliArgs(rest, "source", "api", "key", "parallel")),
+        "import" => FaceAspire.Cli.Import.ImportCommand.Run(new CliArgs(rest, "source", "api", "key", "parallel", "max-rate")),
         "jobs" => JobsCommand.Run(new CliArgs(rest, "api", "key", "params")),
         "help" or "--help" or "-h" => Ok(Usage),
         var other => throw new UsageException($"Unknown command '{other}'."),

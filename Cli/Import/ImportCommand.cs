@@ -1,14 +1,18 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Threading.RateLimiting;
 using Spectre.Console;
 
 namespace FaceAspire.Cli.Import;
 
 /// <summary>
-/// <c>import DIR [--recursive] [--watch] [--source NAME] [--api URL] [--key KEY] [--parallel N]</c>: posts every image
-/// (jpg, jpeg, png, any case) to the ingest API with a progress bar (files done/total, faces found, rate, ETA), waits
-/// for the workers, and prints a summary (new, skipped, failed with reasons). Idempotent and resumable through
-/// <see cref="ImportJournal"/>; <c>--watch</c> then keeps ingesting new files (<see cref="FolderWatcher"/>).
+/// <c>import DIR [--recursive] [--watch] [--source NAME] [--api URL] [--key KEY] [--parallel N] [--max-rate N]</c>:
+/// posts every image (jpg, jpeg, png, any case) to the ingest API with a progress bar (files done/total, faces found,
+/// rate, ETA), waits for the workers, and prints a summary (new, skipped, failed with reasons). Idempotent and
+/// resumable through <see cref="ImportJournal"/>; <c>--watch</c> then keeps ingesting new files
+/// (<see cref="FolderWatcher"/>). <c>--parallel</c> (default 4, 1–64) posts that many files at once; <c>--max-rate</c>
+/// (photos per second, default 0 = unlimited) paces the posts, so a large library fills the queue no faster than the
+/// workers should take it while they also serve live cameras.
 /// </summary>
 public static class ImportCommand
 {
@@ -27,7 +31,12 @@ public static class ImportCommand
         using var journal = new ImportJournal(folder, args.Get("api") ?? "default");
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-        var run = new ImportRun(client, journal, args.Get("source") ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), args.GetInt("parallel", 4));
+        var parallel = args.GetInt("parallel", 4);
+        if (parallel is < 1 or > 64) throw new UsageException($"--parallel must be between 1 and 64, got {parallel}.");
+        var maxRate = args.GetInt("max-rate", 0);
+        if (maxRate < 0) throw new UsageException($"--max-rate must be 0 (unlimited) or more photos per second, got {maxRate}.");
+        using var pacer = maxRate > 0 ? Pacer(maxRate) : null;
+        var run = new ImportRun(client, journal, args.Get("source") ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), parallel, pacer);
 
         var files = Scan(folder, recursive);
         await run.ImportAsync(files, showProgress: true, cts.Token);
@@ -50,11 +59,24 @@ public static class ImportCommand
         Directory.EnumerateFiles(folder, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
             .Where(IsImage).Order(StringComparer.Ordinal).ToList();
 
+    // One permit every 1/rate s with no burst beyond one (System.Threading.RateLimiting's token bucket): evenly spaced
+    // posts, however many run in parallel. Waiters queue without limit, oldest first.
+    private static TokenBucketRateLimiter Pacer(int perSecond) => new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = 1,
+        TokensPerPeriod = 1,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1.0 / perSecond),
+        QueueLimit = int.MaxValue,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        AutoReplenishment = true,
+    });
+
     private static bool IsImage(string path) => Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 }
 
-/// <summary>The state of one import: counters, the journal and the frames still being processed.</summary>
-internal sealed class ImportRun(IngestClient client, ImportJournal journal, string source, int parallelism)
+/// <summary>The state of one import: counters, the journal and the frames still being processed. Each post first takes a
+/// permit from <paramref name="pacer"/> when there is one.</summary>
+internal sealed class ImportRun(IngestClient client, ImportJournal journal, string source, int parallelism, RateLimiter? pacer)
 {
     private int _new, _skipped, _faces, _processed;
     private readonly ConcurrentDictionary<Guid, string> _pending = new();
@@ -74,6 +96,8 @@ internal sealed class ImportRun(IngestClient client, ImportJournal journal, stri
             {
                 try
                 {
+                    if (pacer is not null)
+                        using (await pacer.AcquireAsync(1, token)) { }
                     var accepted = await client.PostAsync(file, source, token);
                     journal.MarkDone(file, accepted.Id);
                     if (accepted.Duplicate) Interlocked.Increment(ref _skipped); else Interlocked.Increment(ref _new);

@@ -37,23 +37,29 @@ public sealed class ImportTests(SystemFixture fx, ITestOutputHelper output) : IC
     public async Task AKilledImportResumesAndASecondRunSkipsEverythingWithMetadataKept()
     {
         // deepface photos: no other test of this class imports them, so the frame count measures this import alone.
-        // All 60-odd JPEGs (img47.jpg is a WebP, refused: the next test): with 16, a fast machine posted the second
-        // half between two polls, before the kill (fresh-clone CI, 2026-11-22); with 60-odd it lands ~30 posts early.
+        // All 60-odd JPEGs (img47.jpg is a WebP, refused: the next test), paced at 10 per second: unpaced, a fast
+        // machine posted the second half between two polls, before the kill (fresh-clone CI, 2026-11-22 with 16
+        // photos, and a fresh machine on 2026-12-06 with 60-odd while the workers had both cores busy).
         var photos = Directory.GetFiles(SharedData.PathOf("identities/deepface"), "img*.jpg").Where(IsJpeg).Order().ToList();
         Assert.True(photos.Count >= 60, $"{photos.Count} deepface photos");
         Assert.Contains(photos, p => p.EndsWith("img14.jpg"));
         var folder = Album("library", photos);
         var before = await FramesAsync();
 
-        var first = Import(folder, "--recursive", "--parallel", "1");
+        const int rate = 10;
+        var first = Import(folder, "--recursive", "--parallel", "4", "--max-rate", $"{rate}");
         var sw = Stopwatch.StartNew();
         while (await FramesAsync() - before < photos.Count / 2)
         {
             Assert.True(sw.Elapsed < TimeSpan.FromMinutes(2), first.Tail());
             await Task.Delay(20);
         }
+        var halfway = sw.Elapsed;
         first.Kill(); // SIGKILL halfway: no shutdown code, the journal has whatever was flushed
         Assert.True(await FramesAsync() - before < photos.Count, "the import finished before it could be killed");
+        // The pacer spaced the posts 1/rate s apart, 4 connections or not (the process's start-up adds to this).
+        Assert.True(halfway >= TimeSpan.FromSeconds((photos.Count / 2 - 1.0) / rate),
+            $"{photos.Count / 2} posts in {halfway.TotalSeconds:F1} s at --max-rate {rate}");
 
         await using var second = Import(folder, "--recursive");
         var exit = await second.WaitForExitAsync(TimeSpan.FromMinutes(3));
