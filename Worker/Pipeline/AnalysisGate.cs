@@ -30,6 +30,7 @@ public sealed class AnalysisGate : IDisposable
 {
     // BlockingCollection over its default ConcurrentQueue: first in, first out, and a blocking take for the threads.
     private readonly BlockingCollection<Analysis> _queue = new();
+    private readonly Action _release;
     private int _busy;
 
     /// <summary>A gate of <see cref="WorkerOptions.EffectiveAnalysisSlots"/> slots in <see cref="WorkerOptions.AnalysisScope"/>.</summary>
@@ -45,6 +46,7 @@ public sealed class AnalysisGate : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
         Slots = slots;
+        _release = () => Interlocked.Decrement(ref _busy);
         for (var i = 0; i < slots; i++)
         {
             var shared = scope == AnalysisScope.Host ? new HostSlot(i) : null;
@@ -55,7 +57,8 @@ public sealed class AnalysisGate : IDisposable
     /// <summary>The number of analyses that may run at once (≥ 1).</summary>
     public int Slots { get; }
 
-    /// <summary>Slots free right now (0 to <see cref="Slots"/>); a snapshot, for diagnostics and tests.</summary>
+    /// <summary>Slots free right now (0 to <see cref="Slots"/>); a snapshot, for diagnostics and tests. An analysis's
+    /// slot counts as free again before its caller's task completes.</summary>
     public int AvailableSlots => Slots - Volatile.Read(ref _busy);
 
     /// <summary>
@@ -100,12 +103,11 @@ public sealed class AnalysisGate : IDisposable
             shared?.Enter();
             try
             {
-                work.Run();
+                work.Run(_release);
             }
             finally
             {
                 shared?.Exit();
-                Interlocked.Decrement(ref _busy);
             }
         }
     }
@@ -115,7 +117,10 @@ public sealed class AnalysisGate : IDisposable
         /// <summary>False when the caller was cancelled while the analysis was queued: it must not run.</summary>
         public abstract bool TryStart();
 
-        public abstract void Run();
+        /// <summary>Runs the analysis, calls <paramref name="finished"/> exactly once, then completes the caller's task.
+        /// In that order, so a caller that sees its result also sees its slot free (it used to be freed after, and a
+        /// caller could read <see cref="AvailableSlots"/> too early: fresh-clone CI, 2026-12-06).</summary>
+        public abstract void Run(Action finished);
     }
 
     private sealed class Analysis<T> : Analysis
@@ -126,6 +131,7 @@ public sealed class AnalysisGate : IDisposable
         private readonly ExecutionContext? _context = ExecutionContext.Capture();
         private readonly long _queuedAt = Stopwatch.GetTimestamp();
         private readonly CancellationTokenRegistration _cancellation;
+        private Action? _finished;
 
         public Analysis(Func<T> analysis, CancellationToken cancellationToken)
         {
@@ -144,8 +150,9 @@ public sealed class AnalysisGate : IDisposable
             return !_result.Task.IsCompleted;
         }
 
-        public override void Run()
+        public override void Run(Action finished)
         {
+            _finished = finished;
             if (_context is null)
                 Execute();
             else
@@ -155,14 +162,24 @@ public sealed class AnalysisGate : IDisposable
         private void Execute()
         {
             Activity.Current?.SetTag("gate.wait_ms", Math.Round(Stopwatch.GetElapsedTime(_queuedAt).TotalMilliseconds, 2));
+            T value = default!;
+            Exception? error = null;
             try
             {
-                _result.TrySetResult(_analysis());
+                value = _analysis();
             }
             catch (Exception e)
             {
-                _result.TrySetException(e);
+                error = e;
             }
+            finally
+            {
+                _finished!();
+            }
+            if (error is null)
+                _result.TrySetResult(value);
+            else
+                _result.TrySetException(error);
         }
     }
 }
