@@ -30,7 +30,6 @@ public sealed class AnalysisGate : IDisposable
 {
     // BlockingCollection over its default ConcurrentQueue: first in, first out, and a blocking take for the threads.
     private readonly BlockingCollection<Analysis> _queue = new();
-    private readonly Action _release;
     private int _busy;
 
     /// <summary>A gate of <see cref="WorkerOptions.EffectiveAnalysisSlots"/> slots in <see cref="WorkerOptions.AnalysisScope"/>.</summary>
@@ -46,7 +45,6 @@ public sealed class AnalysisGate : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
         Slots = slots;
-        _release = () => Interlocked.Decrement(ref _busy);
         for (var i = 0; i < slots; i++)
         {
             var shared = scope == AnalysisScope.Host ? new HostSlot(i) : null;
@@ -103,10 +101,14 @@ public sealed class AnalysisGate : IDisposable
             shared?.Enter();
             try
             {
-                work.Run(_release);
+                work.Run();
             }
             finally
             {
+                // The slot is free before the caller sees its result, so a caller that has it never reads
+                // AvailableSlots too low (it used to be freed after: fresh-clone CI, 2026-12-06).
+                Interlocked.Decrement(ref _busy);
+                work.Complete();
                 shared?.Exit();
             }
         }
@@ -117,10 +119,11 @@ public sealed class AnalysisGate : IDisposable
         /// <summary>False when the caller was cancelled while the analysis was queued: it must not run.</summary>
         public abstract bool TryStart();
 
-        /// <summary>Runs the analysis, calls <paramref name="finished"/> exactly once, then completes the caller's task.
-        /// In that order, so a caller that sees its result also sees its slot free (it used to be freed after, and a
-        /// caller could read <see cref="AvailableSlots"/> too early: fresh-clone CI, 2026-12-06).</summary>
-        public abstract void Run(Action finished);
+        /// <summary>Runs the analysis and keeps its result or exception; never throws.</summary>
+        public abstract void Run();
+
+        /// <summary>Completes the caller's task with what <see cref="Run"/> kept.</summary>
+        public abstract void Complete();
     }
 
     private sealed class Analysis<T> : Analysis
@@ -131,7 +134,8 @@ public sealed class AnalysisGate : IDisposable
         private readonly ExecutionContext? _context = ExecutionContext.Capture();
         private readonly long _queuedAt = Stopwatch.GetTimestamp();
         private readonly CancellationTokenRegistration _cancellation;
-        private Action? _finished;
+        private T _value = default!;
+        private Exception? _error;
 
         public Analysis(Func<T> analysis, CancellationToken cancellationToken)
         {
@@ -150,9 +154,8 @@ public sealed class AnalysisGate : IDisposable
             return !_result.Task.IsCompleted;
         }
 
-        public override void Run(Action finished)
+        public override void Run()
         {
-            _finished = finished;
             if (_context is null)
                 Execute();
             else
@@ -162,24 +165,22 @@ public sealed class AnalysisGate : IDisposable
         private void Execute()
         {
             Activity.Current?.SetTag("gate.wait_ms", Math.Round(Stopwatch.GetElapsedTime(_queuedAt).TotalMilliseconds, 2));
-            T value = default!;
-            Exception? error = null;
             try
             {
-                value = _analysis();
+                _value = _analysis();
             }
             catch (Exception e)
             {
-                error = e;
+                _error = e;
             }
-            finally
-            {
-                _finished!();
-            }
-            if (error is null)
-                _result.TrySetResult(value);
+        }
+
+        public override void Complete()
+        {
+            if (_error is null)
+                _result.TrySetResult(_value);
             else
-                _result.TrySetException(error);
+                _result.TrySetException(_error);
         }
     }
 }
