@@ -115,7 +115,7 @@ public static class BenchIngestCommand
         };
         listener.SetMeasurementEventCallback<int>((_, frames, _, _) => { Interlocked.Increment(ref commits); Interlocked.Add(ref committed, frames); });
         listener.Start();
-        var cpu = OperatingSystem.IsLinux() ? CpuWindow.Start(hosted) : null;
+        var cpu = OperatingSystem.IsLinux() ? new CpuPerFrame(hosted) : null;
         var (elapsed, latencies, failures) = await PostAllAsync(http, photo, run, n, concurrency);
         var cpuLine = cpu?.PerFrame(n - failures) ?? "not measured (needs Linux /proc)";
         listener.Dispose();
@@ -180,20 +180,18 @@ public static class BenchIngestCommand
     /// latency. It moves with this VM's speed as the rate does (1.6× within one session, at 0 % steal;
     /// docs/performance.md, twenty-first round), so binaries are compared alternated, on fresh instances.
     /// </summary>
-    private sealed class CpuWindow
+    private sealed class CpuPerFrame
     {
-        private readonly string _self;
         private readonly ProcessGroupCpu _groups;
         private readonly ProcFs.CpuTicks _machine = ProcFs.CpuTimes(cpu: null);
 
-        private CpuWindow(bool hosted)
+        /// <summary>Opens the window now; <paramref name="hosted"/>: the Api runs in this process.</summary>
+        public CpuPerFrame(bool hosted)
         {
-            _self = hosted ? "api + client" : "client";
-            _groups = new ProcessGroupCpu([_self, "postgres", "rabbitmq"],
-                (pid, comm) => pid == Environment.ProcessId ? _self : ProcessGroupCpu.Servers(comm));
+            var self = hosted ? "api + client" : "client";
+            _groups = new ProcessGroupCpu([self, "postgres", "rabbitmq"],
+                (pid, comm) => pid == Environment.ProcessId ? self : ProcessGroupCpu.Servers(comm));
         }
-
-        public static CpuWindow Start(bool hosted) => new(hosted);
 
         /// <summary>e.g. <c>api + client 1.1, postgres 0.9, rabbitmq 0.2 (all processes 2.3; 1.2 % steal)</c>.</summary>
         public string PerFrame(int frames)
