@@ -47,6 +47,16 @@ public sealed class CliArgs
         ? int.TryParse(v, out var n) ? n : throw new UsageException($"--{name} must be a whole number, got '{v}'.")
         : fallback;
 
+    /// <summary>An integer option that must lie in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    /// <exception cref="UsageException">The value is not an integer, or out of range.</exception>
+    public int GetInt(string name, int fallback, int min, int max = int.MaxValue)
+    {
+        var n = GetInt(name, fallback);
+        if (n < min || n > max)
+            throw new UsageException(max == int.MaxValue ? $"--{name} must be at least {min}, got {n}." : $"--{name} must be between {min} and {max}, got {n}.");
+        return n;
+    }
+
     /// <summary>A number option.</summary>
     /// <exception cref="UsageException">The value is not a number.</exception>
     public float GetFloat(string name, float fallback) => Get(name) is { } v

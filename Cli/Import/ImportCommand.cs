@@ -31,10 +31,8 @@ public static class ImportCommand
         using var journal = new ImportJournal(folder, args.Get("api") ?? "default");
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-        var parallel = args.GetInt("parallel", 4);
-        if (parallel is < 1 or > 64) throw new UsageException($"--parallel must be between 1 and 64, got {parallel}.");
-        var maxRate = args.GetInt("max-rate", 0);
-        if (maxRate < 0) throw new UsageException($"--max-rate must be 0 (unlimited) or more photos per second, got {maxRate}.");
+        var parallel = args.GetInt("parallel", 4, min: 1, max: 64);
+        var maxRate = args.GetInt("max-rate", 0, min: 0); // photos per second; 0: unlimited
         using var pacer = maxRate > 0 ? Pacer(maxRate) : null;
         var run = new ImportRun(client, journal, args.Get("source") ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), parallel, pacer);
 
