@@ -1,6 +1,5 @@
 using FaceAspire.Admin.Extensions;
 using FaceAspire.Admin.Services;
-using FaceAspire.ServiceDefaults;
 
 // `hash-password` reads a password from stdin and prints the value for Admin:PasswordHash, so the password itself
 // never has to be written into configuration.

@@ -1,6 +1,5 @@
 using FaceAspire.Api.Apis;
 using FaceAspire.Api.Extensions;
-using FaceAspire.ServiceDefaults;
 
 namespace FaceAspire.Api;
 

@@ -1,39 +1,57 @@
-using FaceAspire.AppHost.Hosting;
 using Microsoft.Extensions.Configuration;
 
-// The application model (issue 4), in Aspire.Hosting's shape: see docs/adr/0005-own-apphost.md.
+using FaceAspire.AppHost.Extensions;
+
+// The system's diagram: containers, the migration step, the services and who waits for whom (README, DESIGN.md).
 var builder = DistributedApplication.CreateBuilder(args);
 
-var db = builder.AddPostgres("facedb");
-var messaging = builder.AddRabbitMQ("messaging");
+var postgres = builder.AddPostgres("postgres")
+    .WithConfiguredImage("Images:Postgres")
+    .WithDataVolume("faceaspire-postgres-data")
+    .WithArgs("-c", $"shared_buffers={builder.Configuration["Postgres:SharedBuffers"] ?? "1GB"}");
+var facedb = postgres.AddDatabase("facedb");
 
-var migrations = builder.AddProject("migrations", "Api", "migrate")
-    .WithReference(db)
-    .WithReference(db.OwnerConnection())
-    .WaitFor(db);
+var messaging = builder.AddRabbitMQ("messaging")
+    .WithManagementPlugin()
+    .WithConfiguredImage("Images:RabbitMq")
+    .WithDataVolume("faceaspire-rabbitmq-data");
 
-var api = builder.AddProject("api", "Api")
-    .WithReference(db)
+// The services connect as a role that may read and write rows but not change the schema; the migration step,
+// which connects as the owner, creates it with this password.
+var appRole = builder.AddAppRole(postgres, facedb);
+var devApiKey = builder.AddDevApiKey();
+
+var migrations = builder.AddProject<Projects.MigrationService>("migrations")
+    .WithReference(facedb)
+    .WithAppRolePassword(appRole)
+    .WaitFor(facedb);
+
+var api = builder.AddProject<Projects.Api>("api")
+    .WithReference(appRole.ConnectionString, "facedb")
     .WithReference(messaging)
-    .WithEnvironment("Api__BootstrapApiKey", builder.DevApiKey)
-    .WaitFor(db)
+    .WithEnvironment("Api__BootstrapApiKey", devApiKey)
     .WaitFor(messaging)
-    .WaitForCompletion(migrations);
+    .WaitForCompletion(migrations)
+    .WithHttpHealthCheck("/health");
 
-builder.AddProject("worker", "Worker")
+builder.AddProject<Projects.Worker>("worker")
     .WithReplicas(builder.Configuration.GetValue("Worker:Replicas", 2))
-    .WithReference(db)
+    .WithReference(appRole.ConnectionString, "facedb")
     .WithReference(messaging)
-    .WaitFor(db)
+    .WithHttpEndpoint(name: "health")
     .WaitFor(messaging)
-    .WaitForCompletion(migrations);
+    .WaitForCompletion(migrations)
+    .WithHttpHealthCheck("/health", endpointName: "health");
 
-builder.AddProject("admin", "Admin")
-    .WithReference(db)
+var admin = builder.AddProject<Projects.Admin>("admin")
+    .WithReference(appRole.ConnectionString, "facedb")
     .WithReference(messaging)
-    .WithReference(messaging.ManagementConnection())
+    .WithManagementConnection(messaging)
     .WithReference(api)
-    .WithEnvironment("Admin__ApiKey", builder.DevApiKey)
-    .WaitFor(api);
+    .WithEnvironment("Admin__ApiKey", devApiKey)
+    .WaitFor(api)
+    .WithHttpHealthCheck("/health");
+
+builder.WriteEndpointsFileWhenHealthy(api, admin, devApiKey);
 
 builder.Build().Run();

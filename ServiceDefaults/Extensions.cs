@@ -1,18 +1,22 @@
-using FaceAspire.ServiceDefaults.Health;
 using FaceAspire.ServiceDefaults.Logging;
-using FaceAspire.ServiceDefaults.Resilience;
 using FaceAspire.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
-namespace FaceAspire.ServiceDefaults;
+namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Cross-cutting defaults every FaceAspire service adds, mirroring the ServiceDefaults project of an Aspire
-/// solution: OpenTelemetry, health checks, HTTP client resilience and (for non-web hosts) a health listener.
+/// The defaults every FaceAspire service adds, in the shape of the Aspire template's ServiceDefaults
+/// (eShop <c>src/eShop.ServiceDefaults/Extensions.cs</c>): OpenTelemetry, health checks, service discovery and the
+/// standard HTTP resilience handler.
 /// </summary>
 public static class Extensions
 {
@@ -22,34 +26,67 @@ public static class Extensions
     /// <summary>Liveness endpoint: only checks tagged <see cref="LiveTag"/> (the process answers at all).</summary>
     public const string AlivePath = "/alive";
 
-    /// <summary>Tag of liveness checks. Readiness checks (database, broker) are tagged <see cref="ReadyTag"/>.</summary>
+    /// <summary>Tag of liveness checks. Services tag their database and broker checks <see cref="ReadyTag"/>.</summary>
     public const string LiveTag = "live";
 
     /// <summary>Tag services give their database and broker checks.</summary>
     public const string ReadyTag = "ready";
 
     /// <summary>
-    /// Adds the default log levels (<see cref="LogLevelDefaults"/>: no per-statement or per-request lines at
-    /// Information), OpenTelemetry (<see cref="TelemetryExtensions.ConfigureOpenTelemetry{TBuilder}"/>; for web hosts also
-    /// the server-span enrichment the missing ASP.NET Core instrumentation package would give), the default
-    /// health checks, Polly retries for every <c>HttpClient</c> from <c>IHttpClientFactory</c>
-    /// (<see cref="HttpResilienceExtensions.AddDefaultHttpResilience{TBuilder}"/>) and, when the builder is not a
-    /// <see cref="WebApplicationBuilder"/>, an HttpListener serving /health and /alive on 127.0.0.1:<c>HEALTH_PORT</c>
-    /// (<see cref="HealthEndpointListener"/>; nothing is opened when HEALTH_PORT is unset).
+    /// Adds the default log levels (<see cref="LogLevelDefaults"/>), OpenTelemetry
+    /// (<see cref="ConfigureOpenTelemetry{TBuilder}"/>), the default health checks, service discovery, and the
+    /// standard resilience handler (retries with backoff, circuit breaker, timeouts) plus service discovery on every
+    /// <c>HttpClient</c> from <c>IHttpClientFactory</c>.
     /// </summary>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">At host start when
-    /// <c>HttpResilience</c> or <c>HEALTH_PORT</c> settings are out of range.</exception>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddDefaultLogLevels();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
-        builder.AddDefaultHttpResilience();
-        if (builder is WebApplicationBuilder)
-            builder.Services.AddTransient<IStartupFilter, ServerSpanEnricher>();
-        else
-            builder.AddHealthEndpointListener();
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Logs, metrics and traces through OpenTelemetry: ASP.NET Core, HttpClient, runtime and Npgsql instrumentation,
+    /// MassTransit's and our own sources (<see cref="TelemetrySources"/>); health probes are not traced, nor database
+    /// commands without a parent span (<see cref="RootDatabaseSpanFilter"/>). Exported over OTLP only when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the AppHost sets it to the dashboard). The resource is named from
+    /// <c>OTEL_SERVICE_NAME</c> and <c>OTEL_RESOURCE_ATTRIBUTES</c> (the AppHost gives each replica its own
+    /// <c>service.instance.id</c>), else from the application name.
+    /// </summary>
+    /// <returns>The builder, for chaining.</returns>
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter([.. TelemetrySources.Meters]))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource([.. TelemetrySources.ActivitySources])
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsHealthProbe(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddProcessor(new RootDatabaseSpanFilter()));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
         return builder;
     }
 
@@ -62,13 +99,30 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Maps <see cref="HealthPath"/> (all checks) and <see cref="AlivePath"/> (liveness only).
-    /// Both answer 200 with "Healthy"/"Degraded", or 503 with "Unhealthy".</summary>
+    /// <summary>
+    /// Maps <see cref="HealthPath"/> (all checks) and <see cref="AlivePath"/> (liveness only); both answer 200 with
+    /// "Healthy"/"Degraded", or 503 with "Unhealthy". They need no credentials, so outside Development they answer
+    /// only callers on the same machine (an orchestrator's probe, a container's health check) and 404 to anyone else:
+    /// a health report names the database and broker checks, which is more than a stranger needs to know.
+    /// </summary>
     /// <returns>The application, for chaining.</returns>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        if (!app.Environment.IsDevelopment())
+            app.UseWhen(context => IsHealthProbe(context.Request.Path) && !IsLocal(context),
+                branch => branch.Run(context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }));
         app.MapHealthChecks(HealthPath);
         app.MapHealthChecks(AlivePath, new() { Predicate = r => r.Tags.Contains(LiveTag) });
         return app;
     }
+
+    private static bool IsHealthProbe(PathString path) =>
+        path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath);
+
+    private static bool IsLocal(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote);
 }

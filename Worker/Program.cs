@@ -1,7 +1,10 @@
-using FaceAspire.ServiceDefaults;
 using FaceAspire.Worker.Extensions;
 
-var builder = Host.CreateApplicationBuilder(args);
+// A web host only for /health and /alive (the AppHost's health checks); the work arrives over RabbitMQ.
+var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddWorkerServices();
-builder.Build().Run();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();

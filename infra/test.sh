@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every test: the README's test command, and exactly what .ci/run calls.
-# Installs prerequisites (apt), fetches and converts models, builds, starts a private test instance of
-# PostgreSQL+pgvector and RabbitMQ, runs the tests, stops what it started, and prints "N passed, N failed".
+# Installs prerequisites (apt), fetches and converts models, builds, makes sure the PostgreSQL+pgvector and RabbitMQ
+# images are there (infra/images.sh), opens the container engine's API for Testcontainers, runs every test project,
+# removes what the tests left, and prints "N passed, N failed, N skipped".
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -16,21 +17,25 @@ bash models/fetch.sh
 step "build"
 dotnet build FaceAspire.sln -c Release -nologo -clp:ErrorsOnly
 
-# A private test instance (its own ports and data under .infra/test), stopped on exit whatever happens.
-export FACEASPIRE_INFRA_INSTANCE="${FACEASPIRE_INFRA_INSTANCE:-test}" FACEASPIRE_INFRA_STARTED=1
-step "infrastructure (test instance)"
-trap 'bash infra/down.sh >/dev/null 2>&1 || true' EXIT
-bash infra/up.sh
+step "container images"
+# shellcheck source=infra/containers.sh
+source infra/containers.sh
+images=$(bash infra/images.sh)
+while IFS= read -r line; do export "${line?}"; done <<<"$images"
+printf '%s\n' "$images"
+start_container_api
+trap 'remove_test_containers; stop_container_api' EXIT
 
 step "tests"
 results="$repo/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 status=0
-# Test projects run one after another: the integration suites share the test broker and database.
-for proj in $(find tests -name '*.csproj' -not -path '*/Support/*' | sort); do
+# One project after another: each starts its own containers, and the pipeline tests need both cores.
+for proj in $(find tests -name '*.csproj' | sort); do
   if grep -q '<IsTestProject>true' "$proj"; then
     dotnet test "$proj" -c Release --no-build -nologo --logger "trx;LogFileName=$(basename "$proj" .csproj).trx" \
       --results-directory "$results" || status=1
+    remove_test_containers
   fi
 done
 

@@ -78,10 +78,13 @@ public sealed class IngestGroupCommit(NpgsqlDataSource dataSource, FrameIngest i
     // CancellationToken.None: a statement that has begun is finished so that every waiter gets its answer.
     private async Task WriteAsync(HeldConnection connection, List<Pending> batch)
     {
-        using var activity = IngestService.Activities.StartActivity("ingest commit", ActivityKind.Internal, parentContext: default,
-            links: batch.Select(p => p.Link).Where(l => l.Context != default));
+        // Every frame's trace shows its commit: the statement's span (and Npgsql's under it) sits in the first frame's
+        // trace and links the others, and each other frame gets a span of the same interval that links back to it.
+        using var activity = IngestService.Activities.StartActivity("ingest commit", ActivityKind.Internal, batch[0].Context,
+            links: batch.Skip(1).Where(p => p.Context != default).Select(p => new ActivityLink(p.Context)));
         activity?.SetTag("faceaspire.frames", batch.Count);
         FramesPerCommit.Record(batch.Count);
+        using var shared = new SharedCommitSpans(batch, activity);
         try
         {
             var results = await AcceptAsync(connection, batch.Select(p => p.Item).ToList());
@@ -129,6 +132,33 @@ public sealed class IngestGroupCommit(NpgsqlDataSource dataSource, FrameIngest i
         }
     }
 
+    /// <summary>The "ingest commit" spans of a batch's other frames: started with the statement, each under its own
+    /// frame's ingest span and linked to the statement's span; stopped (disposed) when the statement ends. Starting
+    /// and stopping them leaves <see cref="Activity.Current"/> as it was, so Npgsql's spans stay under the statement's.</summary>
+    private sealed class SharedCommitSpans : IDisposable
+    {
+        private readonly List<Activity> _spans = [];
+
+        public SharedCommitSpans(List<Pending> batch, Activity? commit)
+        {
+            if (commit is null)
+                return;
+            var current = Activity.Current;
+            foreach (var pending in batch.Skip(1).Where(p => p.Context != default))
+                if (IngestService.Activities.StartActivity("ingest commit", ActivityKind.Internal, pending.Context,
+                        [new("faceaspire.frames", batch.Count)], [new ActivityLink(commit.Context)]) is { } span)
+                    _spans.Add(span);
+            Activity.Current = current;
+        }
+
+        public void Dispose()
+        {
+            var current = Activity.Current;
+            _spans.ForEach(span => span.Dispose());
+            Activity.Current = current;
+        }
+    }
+
     // SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): a row's content, not the database.
     private static bool IsAboutTheData(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal) || e.SqlState.StartsWith("23", StringComparison.Ordinal);
 
@@ -136,8 +166,8 @@ public sealed class IngestGroupCommit(NpgsqlDataSource dataSource, FrameIngest i
     {
         public IngestItem Item { get; } = item;
 
-        // The request's span (the trace context the item captured), linked from the commit's span.
-        public ActivityLink Link => new(Outbox.SendTracing.Parent(Item.Trace.TraceParent, Item.Trace.TraceState));
+        // The request's ingest span (the trace context the item captured): the parent of its commit span.
+        public ActivityContext Context { get; } = Outbox.SendTracing.Parent(item.Trace.TraceParent, item.Trace.TraceState);
 
         // Asynchronous continuations: a writer must not run the requests' code on its own loop.
         public TaskCompletionSource<IngestResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -65,9 +65,9 @@ public sealed class AdminAppFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDir);
 
         // A private vhost: this run's analyze-frame queue and its consumers are ours alone.
-        _vhost = await RabbitMqVirtualHost.CreateAsync(repo, _infra.Instance, _vhostName);
+        _vhost = await RabbitMqVirtualHost.CreateAsync(_infra.RabbitMq, _vhostName);
         _amqp = _vhost.Url;
-        _mgmt = await ScriptRunner.RunAsync(repo, _infra.Instance, "infra/rabbitmq.sh", "url", "mgmt");
+        _mgmt = _infra.RabbitMq.ManagementUrl;
 
         await using (var db = Database.CreateDbContext())
         {

@@ -35,8 +35,8 @@ public class ApiFixture : PostgresDatabaseFixture, IAsyncLifetime
     /// <summary>A client that sends <see cref="ApiKey"/>.</summary>
     public HttpClient Client => _client ?? throw new InvalidOperationException("Api not started");
 
-    /// <summary>The infra instance whose RabbitMQ this fixture uses (default: the shared test instance).</summary>
-    protected virtual string? RabbitInstance => null;
+    /// <summary>The broker this fixture uses (default: the shared one of the test assembly).</summary>
+    protected virtual async Task<RabbitMqBroker> GetBrokerAsync() => (await TestInfrastructure.GetAsync(requireRabbitMq: true)).RabbitMq;
 
     /// <summary>Extra configuration for the Api (section:key → value).</summary>
     protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
@@ -54,12 +54,7 @@ public class ApiFixture : PostgresDatabaseFixture, IAsyncLifetime
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        var instance = RabbitInstance ?? Infrastructure.Instance;
-        if (RabbitInstance is null)
-            await TestInfrastructure.GetAsync(requireRabbitMq: true);
-        else
-            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, instance, "infra/rabbitmq.sh", "start");
-        _vhost = await RabbitMqVirtualHost.CreateAsync(Infrastructure.RepoRoot, instance, _vhostName);
+        _vhost = await RabbitMqVirtualHost.CreateAsync(await GetBrokerAsync(), _vhostName);
         AmqpUrl = _vhost.Url;
         await StartApiAsync();
     }

@@ -6,14 +6,18 @@ using Microsoft.Extensions.Logging;
 namespace FaceAspire.Api.IntegrationTests;
 
 /// <summary>
-/// The Api on a RabbitMQ of its own (infra instance <c>apioutbox</c>, or <c>FACEASPIRE_API_OUTBOX_INSTANCE</c>), so
-/// that stopping the broker disturbs no other test. Stopped again when the class is done.
+/// The Api on a RabbitMQ container of its own, so that stopping the broker disturbs no other test. Removed when the
+/// class is done.
 /// </summary>
 public sealed class DedicatedBrokerApiFixture : ApiFixture, IAsyncLifetime
 {
+    private RabbitMqBroker? _broker;
+
+    /// <summary>The class's own broker.</summary>
+    public RabbitMqBroker Broker => _broker ?? throw new InvalidOperationException("not initialised");
+
     /// <inheritdoc />
-    protected override string RabbitInstance =>
-        Environment.GetEnvironmentVariable("FACEASPIRE_API_OUTBOX_INSTANCE") is { Length: > 0 } i ? i : "apioutbox";
+    protected override async Task<RabbitMqBroker> GetBrokerAsync() => _broker ??= await RabbitMqBroker.StartAsync();
 
     /// <summary>Short dispatcher back-off so the test sees recovery quickly.</summary>
     protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
@@ -22,14 +26,12 @@ public sealed class DedicatedBrokerApiFixture : ApiFixture, IAsyncLifetime
         ["Outbox:MaxBackoffSeconds"] = "2",
     };
 
-    /// <summary>infra/rabbitmq.sh start|stop for the dedicated instance.</summary>
-    public Task BrokerAsync(string verb) => ScriptRunner.RunAsync(Infrastructure.RepoRoot, RabbitInstance, "infra/rabbitmq.sh", verb);
-
-    /// <summary>Disposes as the base does, then stops the dedicated broker.</summary>
+    /// <summary>Disposes as the base does, then removes the dedicated broker.</summary>
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        await ScriptRunner.TryRunAsync(Infrastructure.RepoRoot, RabbitInstance, "infra/rabbitmq.sh", "stop");
+        if (_broker is not null)
+            await _broker.DisposeAsync();
     }
 }
 
@@ -39,7 +41,7 @@ public sealed class OutboxTests(DedicatedBrokerApiFixture api) : IClassFixture<D
     [Fact]
     public async Task FramesAcceptedWhileTheBrokerIsDownAreDispatchedWhenItReturns()
     {
-        await api.BrokerAsync("stop");
+        await api.Broker.StopAsync();
         Guid[] ids;
         try
         {
@@ -58,7 +60,7 @@ public sealed class OutboxTests(DedicatedBrokerApiFixture api) : IClassFixture<D
         }
         finally
         {
-            await api.BrokerAsync("start");
+            await api.Broker.StartAsync();
         }
 
         await api.AssertQueuedOnceAsync(ids);

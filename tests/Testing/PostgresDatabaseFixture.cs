@@ -5,10 +5,10 @@ using Xunit;
 namespace FaceAspire.Testing;
 
 /// <summary>
-/// A FRESH database per test class on the shared <see cref="TestInfrastructure"/>: <c>facedb_&lt;random&gt;</c>
-/// owned by the owner role, with the vector extension (created as superuser), CONNECT for the app role, and the
-/// schema applied by <see cref="DatabaseMigrator"/> (which also grants the app role its row privileges). Dropped
-/// (WITH FORCE) when the class is done.
+/// A FRESH database per test class on the shared <see cref="TestInfrastructure"/>: <c>facedb_&lt;random&gt;</c>,
+/// prepared as the AppHost's migration step prepares <c>facedb</c> (<see cref="DatabaseMigrator.PrepareAsync"/>: the
+/// vector extension, the app role with CONNECT and row privileges, the schema). Dropped (WITH FORCE) when the class
+/// is done.
 /// <para>
 /// Use: <c>public sealed class MyTests(PostgresDatabaseFixture db) : IClassFixture&lt;PostgresDatabaseFixture&gt;</c>,
 /// then <see cref="AppDataSource"/> / <see cref="CreateDbContext"/> for the services' view (app role, DML only) or
@@ -25,7 +25,7 @@ public class PostgresDatabaseFixture : IAsyncLifetime
     public TestInfrastructure Infrastructure { get; private set; } = null!;
     /// <summary>Name of this fixture's database, <c>facedb_</c> + 12 hex chars.</summary>
     public string DatabaseName { get; } = "facedb_" + Guid.NewGuid().ToString("N")[..12];
-    /// <summary>Owner-role connection string to this database (DDL allowed).</summary>
+    /// <summary>Owner connection string to this database (the container's superuser; DDL allowed).</summary>
     public string OwnerConnectionString { get; private set; } = "";
     /// <summary>App-role connection string to this database (DML only), what the Api and Worker use.</summary>
     public string AppConnectionString { get; private set; } = "";
@@ -40,23 +40,21 @@ public class PostgresDatabaseFixture : IAsyncLifetime
     /// <summary>A new context on <see cref="AppDataSource"/>; dispose it.</summary>
     public FaceDbContext CreateDbContext() => new(FaceDbContext.CreateOptions(AppDataSource));
 
-    /// <summary>Starts/attaches the infrastructure, creates and (optionally) migrates the database.</summary>
+    /// <summary>Starts/attaches the infrastructure, creates the database and (optionally) prepares it as the
+    /// migration step does (<see cref="DatabaseMigrator.PrepareAsync"/>: extension, app role, grants, migrations).</summary>
     public virtual async Task InitializeAsync()
     {
         Infrastructure = await TestInfrastructure.GetAsync();
-        OwnerConnectionString = WithDatabase(Infrastructure.OwnerConnectionString, DatabaseName);
-        AppConnectionString = WithDatabase(Infrastructure.AppConnectionString, DatabaseName);
-        var owner = new NpgsqlConnectionStringBuilder(Infrastructure.OwnerConnectionString).Username!;
-        var app = new NpgsqlConnectionStringBuilder(Infrastructure.AppConnectionString).Username!;
-        await Infrastructure.RunSuperuserSqlAsync("postgres", $"CREATE DATABASE {DatabaseName} OWNER {owner}");
-        // Mirrors what infra/postgres.sh does for facedb: extension as superuser, only the app role may connect.
-        await Infrastructure.RunSuperuserSqlAsync(DatabaseName,
-            "CREATE EXTENSION IF NOT EXISTS vector",
-            $"REVOKE ALL ON DATABASE {DatabaseName} FROM PUBLIC",
-            $"GRANT CONNECT ON DATABASE {DatabaseName} TO {app}",
-            "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+        OwnerConnectionString = Infrastructure.Postgres.ConnectionString(DatabaseName);
+        AppConnectionString = new NpgsqlConnectionStringBuilder(OwnerConnectionString)
+        {
+            Username = TestInfrastructure.AppRole, Password = Infrastructure.AppPassword,
+        }.ConnectionString;
+        await Infrastructure.RunSuperuserSqlAsync("postgres", $"CREATE DATABASE {DatabaseName}");
         if (ApplyMigrations)
-            await DatabaseMigrator.MigrateAsync(OwnerConnectionString, app, CancellationToken.None);
+            await DatabaseMigrator.PrepareAsync(OwnerConnectionString, TestInfrastructure.AppRole, Infrastructure.AppPassword, CancellationToken.None);
+        else
+            await Infrastructure.RunSuperuserSqlAsync(DatabaseName, "CREATE EXTENSION IF NOT EXISTS vector");
     }
 
     /// <summary>Closes the pools and drops the database.</summary>
@@ -72,36 +70,20 @@ public class PostgresDatabaseFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Stops the test instance's PostgreSQL for real (<c>infra/postgres.sh stop</c>: <c>pg_ctl stop -m fast</c>, which
-    /// ends every session with 57P01), runs <paramref name="whileDown"/>, and starts it again whatever happens, then
-    /// drops this fixture's pooled connections, which died with the server. Only for test classes that run alone:
-    /// everything connected to the instance sees the outage.
+    /// Stops the shared PostgreSQL container for real (every session ends), runs <paramref name="whileDown"/>, and
+    /// starts it again whatever happens, then drops this fixture's pooled connections, which died with the server.
+    /// Only for test classes that run alone: everything connected to the server sees the outage.
     /// </summary>
     public async Task WithDatabaseDownAsync(Func<Task> whileDown)
     {
         try
         {
-            await WithStoppedAsync("infra/postgres.sh", whileDown);
+            await Infrastructure.Postgres.WithStoppedAsync(whileDown);
         }
         finally
         {
             AppDataSource.Clear();
             OwnerDataSource.Clear();
-        }
-    }
-
-    /// <summary>Runs <c><paramref name="script"/> stop</c> of the test instance, then <paramref name="whileDown"/>, then
-    /// <c><paramref name="script"/> start</c> whatever happens.</summary>
-    protected async Task WithStoppedAsync(string script, Func<Task> whileDown)
-    {
-        try
-        {
-            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, script, "stop");
-            await whileDown();
-        }
-        finally
-        {
-            await ScriptRunner.RunAsync(Infrastructure.RepoRoot, Infrastructure.Instance, script, "start");
         }
     }
 

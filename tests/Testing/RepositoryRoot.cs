@@ -4,7 +4,7 @@ namespace FaceAspire.Testing;
 public static class RepositoryRoot
 {
     /// <summary>
-    /// The directory holding <c>FaceAspire.sln</c> and <c>infra/</c>: <c>FACEASPIRE_REPO_ROOT</c> when set, else the
+    /// The directory holding <c>FaceAspire.sln</c>: <c>FACEASPIRE_REPO_ROOT</c> when set, else the
     /// first such directory above the test assembly (tests run from <c>tests/X/bin/...</c> inside the checkout).
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
@@ -14,9 +14,9 @@ public static class RepositoryRoot
             return Path.GetFullPath(env);
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "FaceAspire.sln")) && Directory.Exists(Path.Combine(dir.FullName, "infra")))
+            if (File.Exists(Path.Combine(dir.FullName, "FaceAspire.sln")) )
                 return dir.FullName;
         }
-        throw new DirectoryNotFoundException($"No FaceAspire.sln with infra/ above {AppContext.BaseDirectory}; set FACEASPIRE_REPO_ROOT.");
+        throw new DirectoryNotFoundException($"No FaceAspire.sln above {AppContext.BaseDirectory}; set FACEASPIRE_REPO_ROOT.");
     }
 }

@@ -4,7 +4,7 @@ using FaceAspire.Worker.IntegrationTests.Support;
 namespace FaceAspire.Worker.IntegrationTests;
 
 /// <summary>
-/// RabbitMQ goes down for real (<c>infra/rabbitmq.sh stop</c> of the test instance) while frames are in flight, and
+/// RabbitMQ goes down for real (its container stops) while frames are in flight, and
 /// comes back: every frame is done, each stored once.
 /// </summary>
 public sealed class BrokerOutageTests(PipelineFixture fx) : IClassFixture<PipelineFixture>

@@ -41,7 +41,7 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     {
         var infra = await TestInfrastructure.GetAsync(requireRabbitMq: true);
         await base.InitializeAsync();
-        _vhost = await RabbitMqVirtualHost.CreateAsync(infra.RepoRoot, infra.Instance, VirtualHost);
+        _vhost = await RabbitMqVirtualHost.CreateAsync(infra.RabbitMq, VirtualHost);
         MessagingUrl = _vhost.Url;
         _bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(MessagingUrl)));
         await _bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
@@ -232,10 +232,10 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     }
 
     /// <summary>
-    /// Stops the test instance's RabbitMQ for real (<c>infra/rabbitmq.sh stop</c>), runs <paramref name="whileDown"/>,
+    /// Stops the shared RabbitMQ container for real, runs <paramref name="whileDown"/>,
     /// and starts it again whatever happens (~5 s). Only for test classes that run alone, as above.
     /// </summary>
-    public Task WithBrokerDownAsync(Func<Task> whileDown) => WithStoppedAsync("infra/rabbitmq.sh", whileDown);
+    public Task WithBrokerDownAsync(Func<Task> whileDown) => Infrastructure.RabbitMq.WithStoppedAsync(whileDown);
 
     /// <summary>
     /// How many of the given frames do not have exactly one face row: 0 when single-face frames are each stored once.
