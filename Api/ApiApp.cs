@@ -1,5 +1,6 @@
 using FaceAspire.Api.Apis;
 using FaceAspire.Api.Extensions;
+using Scalar.AspNetCore;
 
 namespace FaceAspire.Api;
 
@@ -12,7 +13,8 @@ public static class ApiApp
     /// <summary>
     /// The configured, not yet started application: service defaults, <see cref="Extensions.Extensions.AddApplicationServices"/>,
     /// then the middleware (exception handler → ProblemDetails, status-code pages, authentication, authorization),
-    /// <c>/health</c> and <c>/alive</c>, <c>/openapi/v1.json</c> and the <c>/api</c> groups.
+    /// <c>/health</c> and <c>/alive</c>, <c>/openapi/v1.json</c> (and the Scalar reference page at <c>/scalar</c> in
+    /// Development) and the <c>/api</c> groups.
     /// </summary>
     /// <param name="args">Command-line arguments (configuration overrides such as <c>--urls</c> or <c>--ConnectionStrings:facedb=…</c>).</param>
     /// <param name="configure">Optional extra configuration of the builder (tests add in-memory settings).</param>
@@ -32,6 +34,9 @@ public static class ApiApp
 
         app.MapDefaultEndpoints();
         app.MapOpenApi();
+        // The interactive API reference reads /openapi/v1.json; a development aid, so not served in production.
+        if (app.Environment.IsDevelopment())
+            app.MapScalarApiReference();
         app.MapFramesApi();
         app.MapFacesApi();
         app.MapPersonsApi();

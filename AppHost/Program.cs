@@ -7,14 +7,14 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var postgres = builder.AddPostgres("postgres")
     .WithConfiguredImage("Images:Postgres")
-    .WithDataVolume("faceaspire-postgres-data")
+    .WithDataVolumeUnlessDisabled("faceaspire-postgres-data")
     .WithArgs("-c", $"shared_buffers={builder.Configuration["Postgres:SharedBuffers"] ?? "1GB"}");
 var facedb = postgres.AddDatabase("facedb");
 
 var messaging = builder.AddRabbitMQ("messaging")
     .WithManagementPlugin()
     .WithConfiguredImage("Images:RabbitMq")
-    .WithDataVolume("faceaspire-rabbitmq-data");
+    .WithDataVolumeUnlessDisabled("faceaspire-rabbitmq-data");
 
 // The services connect as a role that may read and write rows but not change the schema; the migration step,
 // which connects as the owner, creates it with this password.
@@ -34,7 +34,7 @@ var api = builder.AddProject<Projects.Api>("api")
     .WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Worker>("worker")
+var worker = builder.AddProject<Projects.Worker>("worker")
     .WithReplicas(builder.Configuration.GetValue("Worker:Replicas", 2))
     .WithReference(appRole.ConnectionString, "facedb")
     .WithReference(messaging)
@@ -53,5 +53,6 @@ var admin = builder.AddProject<Projects.Admin>("admin")
     .WithHttpHealthCheck("/health");
 
 builder.WriteEndpointsFileWhenHealthy(api, admin, devApiKey);
+builder.RestartWhenCrashed(api, worker, admin);
 
 builder.Build().Run();

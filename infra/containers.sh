@@ -16,6 +16,8 @@ else
   exit 1
 fi
 export ENGINE
+# The Aspire AppHost (and its tests) drive the same engine.
+export ASPIRE_CONTAINER_RUNTIME="$ENGINE"
 if [[ "$ENGINE" == podman ]]; then
   export CONTAINERS_CONF="${CONTAINERS_CONF:-$_containers_dir/containers.conf}"
 fi

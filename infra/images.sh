@@ -5,8 +5,8 @@
 # The official images (pgvector/pgvector:pg17, rabbitmq:4-management) are used when present or pullable. Where no
 # registry is reachable (this project's CI), local equivalents are built from Debian trixie packages with
 # mmdebstrap and `<engine> import`, with entrypoints that honour the official images' environment
-# (infra/images/*/entrypoint.sh). A second run finds them and takes about a second. Rebuilt when an entrypoint or
-# this script changes (the content hash is the tag).
+# (infra/images/*/entrypoint.sh). A second run finds them and takes about a second. Rebuilt when an entrypoint or a
+# recipe (suite, packages, hook, image settings) changes: their hash is the tag.
 #
 # Usage: infra/images.sh [--local]     (--local: skip the pull, always use the local images)
 # Env:   FACEASPIRE_CONTAINER_ENGINE (docker|podman; default: whichever infra/containers.sh finds)
@@ -34,11 +34,15 @@ official_available() {
   timeout 60 "$ENGINE" pull -q "$1" >/dev/null 2>&1
 }
 
-# build_local NAME TAG PACKAGES ENTRYPOINT CHANGES... : a minbase trixie rootfs with PACKAGES, the entrypoint at
-# /usr/local/bin/entrypoint.sh, imported as localhost/faceaspire/NAME:TAG with the image config CHANGES.
+# build_local NAME TAG PACKAGES ENTRYPOINT HOOK CHANGES... : a minbase trixie rootfs with PACKAGES, the entrypoint at
+# /usr/local/bin/entrypoint.sh and HOOK run on it, imported as localhost/faceaspire/NAME:TAG-<recipe hash> with the
+# image config CHANGES.
 build_local() {
   local name=$1 tag=$2 packages=$3 entrypoint=$4 hook=$5
   shift 5
+  local recipe_hash
+  recipe_hash=$({ cat "$entrypoint"; printf '%s\n' "$SUITE" "$packages" "$hook" "$@"; } | sha256sum | cut -c1-12)
+  tag="$tag-$recipe_hash"
   local image="localhost/faceaspire/$name:$tag" tmp started=$SECONDS
   if have_image "$image"; then
     echo "$image"
@@ -60,29 +64,30 @@ build_local() {
   "$ENGINE" import -q "${changes[@]}" "$tmp/rootfs.tar" "$image" >/dev/null
   rm -rf "$tmp"
   log "built $image in $((SECONDS - started)) s"
+  # Earlier builds (other tags) are dead weight, ~400 MB each; one still used by a container stays.
+  "$ENGINE" images --format '{{.Repository}}:{{.Tag}}' "localhost/faceaspire/$name" 2>/dev/null | grep -vxF "$image" |
+    xargs -r "$ENGINE" rmi >/dev/null 2>&1 || true
   echo "$image"
 }
 
 die_images() { log "ERROR: $*"; exit 1; }
 
-# The tag is a hash of what defines the local image, so an edited entrypoint gives a new image.
-content_tag() { cat "$here/images.sh" "$here/images/$1/entrypoint.sh" | sha256sum | cut -c1-12; }
-
 if official_available "$OFFICIAL_POSTGRES"; then
   postgres="$OFFICIAL_POSTGRES"
 else
-  postgres=$(build_local pgvector "pg17-$(content_tag postgres)" \
+  postgres=$(build_local pgvector pg17 \
     postgresql-17,postgresql-17-pgvector,ca-certificates \
     "$here/images/postgres/entrypoint.sh" \
     'chroot "$1" pg_dropcluster 17 main' \
     'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]' 'CMD ["postgres"]' 'EXPOSE 5432' \
-    'ENV PGDATA=/var/lib/postgresql/data' 'ENV LANG=C.UTF-8' 'STOPSIGNAL SIGINT')
+    'ENV PGDATA=/var/lib/postgresql/data' 'ENV LANG=C.UTF-8' 'STOPSIGNAL SIGINT' \
+    'ENV PATH=/usr/lib/postgresql/17/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin')
 fi
 
 if official_available "$OFFICIAL_RABBITMQ"; then
   rabbitmq="$OFFICIAL_RABBITMQ"
 else
-  rabbitmq=$(build_local rabbitmq "4-management-$(content_tag rabbitmq)" \
+  rabbitmq=$(build_local rabbitmq 4-management \
     rabbitmq-server \
     "$here/images/rabbitmq/entrypoint.sh" \
     'chroot "$1" rabbitmq-plugins enable --offline rabbitmq_management >/dev/null' \

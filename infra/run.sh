@@ -15,7 +15,6 @@ bash models/fetch.sh
 source infra/containers.sh
 while IFS= read -r line; do export "${line?}"; done < <(bash infra/images.sh)
 dotnet build AppHost -c Release -nologo -clp:ErrorsOnly
-export ASPIRE_CONTAINER_RUNTIME="$ENGINE"
 # The launch profile's settings (dashboard and OTLP addresses), as `dotnet run` would apply them. The AppHost itself
 # is exec'd rather than started by `dotnet run`, which ignores a SIGINT sent to it alone.
 while IFS= read -r line; do export "${line?}"; done < <(jq -r '.profiles.http

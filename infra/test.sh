@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every test: the README's test command, and exactly what .ci/run calls.
 # Installs prerequisites (apt), fetches and converts models, builds, makes sure the PostgreSQL+pgvector and RabbitMQ
-# images are there (infra/images.sh), opens the container engine's API for Testcontainers, runs every test project,
-# removes what the tests left, and prints "N passed, N failed, N skipped".
+# images are there (infra/images.sh: built from Debian packages where no registry answers), runs every test project
+# with the container engine's API open for Testcontainers, and prints "N passed, N failed, N skipped".
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -16,26 +16,20 @@ step "models"
 bash models/fetch.sh
 step "build"
 dotnet build FaceAspire.sln -c Release -nologo -clp:ErrorsOnly
-
 step "container images"
-# shellcheck source=infra/containers.sh
-source infra/containers.sh
-images=$(bash infra/images.sh)
-while IFS= read -r line; do export "${line?}"; done <<<"$images"
-printf '%s\n' "$images"
-start_container_api
-trap 'remove_test_containers; stop_container_api' EXIT
+bash infra/images.sh
 
 step "tests"
 results="$repo/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
+# Every test project in turn, each under infra/with-containers.sh: the images, the container engine's API for
+# Testcontainers, and the removal of whatever containers a project left. One at a time: each starts its own
+# PostgreSQL and RabbitMQ, and the pipeline tests need both cores.
 status=0
-# One project after another: each starts its own containers, and the pipeline tests need both cores.
 for proj in $(find tests -name '*.csproj' | sort); do
   if grep -q '<IsTestProject>true' "$proj"; then
-    dotnet test "$proj" -c Release --no-build -nologo --logger "trx;LogFileName=$(basename "$proj" .csproj).trx" \
-      --results-directory "$results" || status=1
-    remove_test_containers
+    bash infra/with-containers.sh dotnet test "$proj" -c Release --no-build -nologo \
+      --logger "trx;LogFileName=$(basename "$proj" .csproj).trx" --results-directory "$results" || status=1
   fi
 done
 

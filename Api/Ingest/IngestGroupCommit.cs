@@ -132,11 +132,13 @@ public sealed class IngestGroupCommit(NpgsqlDataSource dataSource, FrameIngest i
         }
     }
 
-    /// <summary>The "ingest commit" spans of a batch's other frames: started with the statement, each under its own
+    /// <summary>The "ingest commit (batched)" spans of a batch's other frames: started with the statement, each under its own
     /// frame's ingest span and linked to the statement's span; stopped (disposed) when the statement ends. Starting
     /// and stopping them leaves <see cref="Activity.Current"/> as it was, so Npgsql's spans stay under the statement's.</summary>
     private sealed class SharedCommitSpans : IDisposable
     {
+        public const string BatchedSpanName = "ingest commit (batched)";
+
         private readonly List<Activity> _spans = [];
 
         public SharedCommitSpans(List<Pending> batch, Activity? commit)
@@ -145,7 +147,7 @@ public sealed class IngestGroupCommit(NpgsqlDataSource dataSource, FrameIngest i
                 return;
             var current = Activity.Current;
             foreach (var pending in batch.Skip(1).Where(p => p.Context != default))
-                if (IngestService.Activities.StartActivity("ingest commit", ActivityKind.Internal, pending.Context,
+                if (IngestService.Activities.StartActivity(BatchedSpanName, ActivityKind.Internal, pending.Context,
                         [new("faceaspire.frames", batch.Count)], [new ActivityLink(commit.Context)]) is { } span)
                     _spans.Add(span);
             Activity.Current = current;

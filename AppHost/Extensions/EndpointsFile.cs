@@ -14,7 +14,7 @@ namespace FaceAspire.AppHost.Extensions;
 /// deleted when the AppHost stops, so a stale file never points at a system that is gone.
 /// </summary>
 internal sealed class EndpointsFile(
-    ResourceNotificationService notifications, IConfiguration configuration, string path,
+    ResourceNotificationService notifications, DistributedApplicationModel model, IConfiguration configuration, string path,
     EndpointReference api, EndpointReference admin, ReferenceExpression apiKey, ILogger<EndpointsFile> logger) : BackgroundService
 {
     /// <summary>Resources whose health gates the file (every replica of each).</summary>
@@ -25,7 +25,7 @@ internal sealed class EndpointsFile(
         try
         {
             await WaitForHealthyAsync(stoppingToken);
-            var dashboard = configuration["ASPNETCORE_URLS"]?.Split(';')[0];
+            var dashboard = DashboardUrl();
             var token = configuration["AppHost:BrowserToken"];
             var content = new Dictionary<string, string?>
             {
@@ -47,6 +47,15 @@ internal sealed class EndpointsFile(
         {
             File.Delete(path);
         }
+    }
+
+    /// <summary>The dashboard's address: its resource's allocated endpoint (ports are randomised under
+    /// Aspire.Hosting.Testing), else the AppHost's <c>ASPNETCORE_URLS</c> (the launch profile's, when run).</summary>
+    private string? DashboardUrl()
+    {
+        var dashboard = model.Resources.OfType<IResourceWithEndpoints>().FirstOrDefault(r => r.Name == "aspire-dashboard");
+        var endpoint = dashboard?.Annotations.OfType<EndpointAnnotation>().FirstOrDefault(e => e.UriScheme is "http" or "https");
+        return endpoint?.AllocatedEndpoint?.UriString ?? configuration["ASPNETCORE_URLS"]?.Split(';')[0];
     }
 
     /// <summary>Watches resource snapshots until every replica of each gate resource is healthy.</summary>
@@ -90,7 +99,7 @@ internal static class EndpointsFileExtensions
         var path = builder.Configuration["AppHost:EndpointsFile"]
             ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".run", "endpoints.json"));
         builder.Services.AddHostedService(sp => new EndpointsFile(
-            sp.GetRequiredService<ResourceNotificationService>(), builder.Configuration, path,
+            sp.GetRequiredService<ResourceNotificationService>(), sp.GetRequiredService<DistributedApplicationModel>(), builder.Configuration, path,
             api.GetEndpoint("http"), admin.GetEndpoint("http"), apiKey, sp.GetRequiredService<ILogger<EndpointsFile>>()));
     }
 }

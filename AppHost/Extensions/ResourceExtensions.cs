@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace FaceAspire.AppHost.Extensions;
 
 /// <summary>The application model's small pieces that Aspire has no one-liner for.</summary>
@@ -33,6 +35,15 @@ internal static class ResourceExtensions
             return (first, path[(slash + 1)..], tag);
         return (null, path, tag);
     }
+
+    /// <summary>A named data volume (the integration's own <c>WithDataVolume</c>), unless <c>AppHost:DataVolumes</c> is
+    /// false: the tests run the AppHost on throw-away containers and must never touch a user's data.</summary>
+    public static IResourceBuilder<PostgresServerResource> WithDataVolumeUnlessDisabled(this IResourceBuilder<PostgresServerResource> builder, string name) =>
+        builder.ApplicationBuilder.Configuration.GetValue("AppHost:DataVolumes", true) ? builder.WithDataVolume(name) : builder;
+
+    /// <inheritdoc cref="WithDataVolumeUnlessDisabled(IResourceBuilder{PostgresServerResource}, string)"/>
+    public static IResourceBuilder<RabbitMQServerResource> WithDataVolumeUnlessDisabled(this IResourceBuilder<RabbitMQServerResource> builder, string name) =>
+        builder.ApplicationBuilder.Configuration.GetValue("AppHost:DataVolumes", true) ? builder.WithDataVolume(name) : builder;
 
     /// <summary>Gives the admin <c>ConnectionStrings:messaging-management</c>, the management HTTP API's base URL
     /// (<c>http://host:port/</c>), for its queue-depth figures.</summary>

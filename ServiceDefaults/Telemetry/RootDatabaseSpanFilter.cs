@@ -4,11 +4,17 @@ using OpenTelemetry;
 namespace FaceAspire.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// Leaves unrecorded the "Npgsql" command spans that have no parent: background polling (the Api's outbox
-/// dispatcher looks for work every 100 ms), readiness checks of non-web hosts and pool warm-up. Each would be a
-/// one-span trace of its own, flooding the trace view; database work that belongs to a request, a message or a
-/// dispatch batch always runs under a parent span and is kept. Runs at span start, before any exporter sees it
-/// (the export processors skip activities whose Recorded flag is clear).
+/// Leaves two kinds of span unrecorded, so the trace view shows work and not housekeeping:
+/// <list type="bullet">
+/// <item>"Npgsql" command spans that have no parent at all: background polling (the outbox relay looks for work),
+/// pool warm-up. Each would be a one-span trace of its own; database work that belongs to a request, a message or a
+/// relay batch always runs under a parent span and is kept.</item>
+/// <item>any span whose in-process parent was itself left unrecorded: the database check under a health probe that
+/// the ASP.NET Core instrumentation filtered out (the AppHost probes every service every few seconds), which would
+/// otherwise show as a trace with its root missing.</item>
+/// </list>
+/// Runs at span start, before any exporter sees it (spans whose <see cref="Activity.IsAllDataRequested"/> is false
+/// are not exported).
 /// </summary>
 internal sealed class RootDatabaseSpanFilter : BaseProcessor<Activity>
 {
@@ -18,7 +24,9 @@ internal sealed class RootDatabaseSpanFilter : BaseProcessor<Activity>
     /// <inheritdoc />
     public override void OnStart(Activity data)
     {
-        if (data.Source.Name == NpgsqlSource && data.Parent is null && data.ParentSpanId == default)
+        var orphanCommand = data.Source.Name == NpgsqlSource && data.Parent is null && data.ParentSpanId == default;
+        var underDropped = data.Parent is { IsAllDataRequested: false };
+        if (orphanCommand || underDropped)
         {
             data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
             data.IsAllDataRequested = false;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FaceAspire.Core.Contracts;
+using FaceAspire.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

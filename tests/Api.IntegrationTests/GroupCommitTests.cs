@@ -33,13 +33,15 @@ public sealed class GroupCommitTests(PostgresDatabaseFixture db) : IClassFixture
     public async Task ImagesQueuedTogetherAreOneStatementAndEachKeepsItsFrameAndOutboxRowInOrder()
     {
         var commits = new List<int>();
+        var batched = 0;
         // Read before the listener exists: the source's constructor asks every listener about itself, and a listener
         // that reads IngestService.Activities then would see it still null (NullReferenceException inside the type
         // initializer, failing every later ingest of this test process).
         var source = IngestService.Activities.Name;
         using var testSource = new ActivitySource(nameof(GroupCommitTests));
-        // The listener is process-wide and other test classes ingest in parallel: count only the commits that link
-        // to this test's trace, which every item below captures when it is created.
+        // The listener is process-wide and other test classes ingest in parallel: count only the commits in or linked
+        // to this test's trace, which every item below captures when it is created (a commit's span sits in its
+        // first frame's trace and links the others).
         ActivityTraceId? testTrace = null;
         using var listener = new ActivityListener
         {
@@ -47,8 +49,10 @@ public sealed class GroupCommitTests(PostgresDatabaseFixture db) : IClassFixture
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
             ActivityStopped = a =>
             {
-                if (a.OperationName == "ingest commit" && a.Links.Any(l => l.Context.TraceId == testTrace))
+                if (a.OperationName == "ingest commit" && (a.TraceId == testTrace || a.Links.Any(l => l.Context.TraceId == testTrace)))
                     lock (commits) commits.Add((int)a.GetTagItem("faceaspire.frames")!);
+                if (a.OperationName == "ingest commit (batched)" && a.TraceId == testTrace)
+                    Interlocked.Increment(ref batched);
             },
         };
         ActivitySource.AddActivityListener(listener);
@@ -68,6 +72,7 @@ public sealed class GroupCommitTests(PostgresDatabaseFixture db) : IClassFixture
         await groupCommit.StopAsync(CancellationToken.None);
 
         Assert.Equal([items.Count], commits);
+        Assert.Equal(items.Count - 1, batched); // every other frame's trace shows the commit it shared
         Assert.Equal(21, results.Select(r => r.FrameId).Distinct().Count());
         Assert.All(results[..20], r => Assert.True(r.Created));
         Assert.Single(results[20..].Select(r => r.FrameId).Distinct());

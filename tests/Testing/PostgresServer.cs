@@ -79,13 +79,17 @@ public sealed class PostgresServer : IAsyncDisposable
         return string.Join('\n', lines);
     }
 
-    /// <summary>Stops the server for real (the container stops: every session ends), runs
-    /// <paramref name="whileDown"/>, and starts it again whatever happens; returns once it accepts connections.</summary>
+    /// <summary>Stops the server for real, as a restart or failover does, runs <paramref name="whileDown"/>, and starts
+    /// it again whatever happens; returns once it accepts connections.</summary>
+    /// <remarks>The stop is PostgreSQL's fast shutdown (SIGINT to the postmaster, the container's first process):
+    /// every session ends with 57P01 and the container exits once the shutdown checkpoint is written. The engine's own
+    /// stop may kill the postmaster outright, which leaves clients a different mix of errors than a real restart.</remarks>
     public async Task WithStoppedAsync(Func<Task> whileDown)
     {
         try
         {
-            await _container.StopAsync();
+            await _container.ExecAsync(["bash", "-c", "kill -INT 1"]);
+            await _container.GetExitCodeAsync().WaitAsync(TimeSpan.FromSeconds(60));
             await whileDown();
         }
         finally

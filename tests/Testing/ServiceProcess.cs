@@ -79,12 +79,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         foreach (var (key, value) in options.Environment)
             psi.Environment[key] = value;
 
-        StreamWriter? log = null;
-        if (options.LogFile is not null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.LogFile))!);
-            log = new StreamWriter(options.LogFile, append: false) { AutoFlush = true };
-        }
+        // Every service's whole output is kept (artifacts/service-logs/ unless the caller names a file): a failing
+        // test's message holds only the tail, and CI keeps the artifacts.
+        var logFile = options.LogFile ?? Path.Combine(RepositoryRoot.Find(), "artifacts", "service-logs",
+            $"{DateTime.UtcNow:yyyyMMdd-HHmmss-fff}-{options.Name ?? options.Project}.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logFile))!);
+        var log = new StreamWriter(logFile, append: false) { AutoFlush = true };
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var service = new ServiceProcess(options.Name ?? options.Project, process, log, baseUrl);
         process.OutputDataReceived += (_, e) => service.Record(e.Data, "");

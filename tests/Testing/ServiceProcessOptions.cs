@@ -36,7 +36,8 @@ public sealed record ServiceProcessOptions(string Project)
     /// </summary>
     public bool ListenOnFreePort { get; init; }
 
-    /// <summary>When set, every output line is also written to this file (truncated first, folder created) as it arrives.</summary>
+    /// <summary>Every output line is also written to this file (truncated first, folder created) as it arrives; by
+    /// default <c>artifacts/service-logs/&lt;time&gt;-&lt;name&gt;.log</c> of the repository.</summary>
     public string? LogFile { get; init; }
 
     /// <summary>

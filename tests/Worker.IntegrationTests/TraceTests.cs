@@ -5,7 +5,7 @@ using FaceAspire.Testing;
 using FaceAspire.Vision.Evaluation;
 using Xunit.Abstractions;
 
-namespace FaceAspire.AppHost.Tests;
+namespace FaceAspire.Worker.IntegrationTests;
 
 /// <summary>A fresh migrated database (<see cref="PostgresDatabaseFixture"/>) plus a private RabbitMQ virtual host,
 /// so this class's analyze-frame queue is consumed only by its own worker.</summary>

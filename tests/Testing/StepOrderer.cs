@@ -1,16 +1,16 @@
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace FaceAspire.Admin.BrowserTests;
+namespace FaceAspire.Testing;
 
-/// <summary>Orders a class's tests by <see cref="StepAttribute"/>: they share one database and build on each other.</summary>
+/// <summary>Orders a class's tests by <see cref="StepAttribute"/>, for classes whose tests share one system and build on each other.</summary>
 public sealed class StepOrderer : ITestCaseOrderer
 {
     /// <summary>Assembly-qualified name for <c>[TestCaseOrderer]</c>.</summary>
-    public const string Name = "FaceAspire.Admin.BrowserTests.StepOrderer";
+    public const string Name = "FaceAspire.Testing.StepOrderer";
 
     /// <summary>Assembly name for <c>[TestCaseOrderer]</c>.</summary>
-    public const string Assembly = "FaceAspire.Admin.BrowserTests";
+    public const string Assembly = "FaceAspire.Testing";
 
     /// <inheritdoc />
     public IEnumerable<TTestCase> OrderTestCases<TTestCase>(IEnumerable<TTestCase> testCases) where TTestCase : ITestCase =>
