@@ -21,4 +21,6 @@ while IFS= read -r line; do export "${line?}"; done < <(jq -r '.profiles.http
   | ("ASPNETCORE_URLS=" + .applicationUrl), (.environmentVariables | to_entries[] | "\(.key)=\(.value)")' \
   AppHost/Properties/launchSettings.json)
 cd AppHost
-exec bin/Release/net10.0/FaceAspire.AppHost "$@"
+# A shell without job control starts background commands with SIGINT ignored, and an ignored signal stays ignored
+# across exec: `env --default-signal=INT` gives the AppHost its Ctrl+C back wherever run.sh was started from.
+exec env --default-signal=INT bin/Release/net10.0/FaceAspire.AppHost "$@"
