@@ -34,6 +34,10 @@ public sealed class TestInfrastructure
     /// <summary>Password of <see cref="AppRole"/> in this process's server (random per run).</summary>
     public string AppPassword { get; } = "app_" + Guid.NewGuid().ToString("N");
 
+    /// <summary>The CPU set (e.g. <c>1</c>) the containers are created on, or null for every CPU. Set it before the first
+    /// <see cref="GetAsync"/>: the end-to-end bench's <c>--pin</c> gives the servers a core of their own.</summary>
+    public static string? ContainerCpus { get; set; }
+
     /// <summary>
     /// The shared infrastructure; starts PostgreSQL on the first call (about 2 s) and RabbitMQ on the first call
     /// that requires it (about 5 s). Later calls return at once.
@@ -44,9 +48,9 @@ public sealed class TestInfrastructure
         await Gate.WaitAsync();
         try
         {
-            _shared ??= new TestInfrastructure(RepositoryRoot.Find(), await PostgresServer.StartAsync());
+            _shared ??= new TestInfrastructure(RepositoryRoot.Find(), await PostgresServer.StartAsync(cpus: ContainerCpus));
             if (requireRabbitMq)
-                _shared._rabbitMq ??= await RabbitMqBroker.StartAsync();
+                _shared._rabbitMq ??= await RabbitMqBroker.StartAsync(ContainerCpus);
             return _shared;
         }
         finally

@@ -1,17 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
-using FaceAspire.Core.Diagnostics;
 
 namespace FaceAspire.Worker.Bench;
 
 /// <summary>
 /// <c>--pin</c>: the deployment the "horizontally scaled workers" describes, on one machine: the worker
-/// processes get CPU 0 to themselves, and PostgreSQL, RabbitMQ (beam.smp, epmd), the Api and this bench (the HTTP
-/// client) share CPU 1. The vision-only reference is then the Cli bench pinned to CPU 0 with 1 thread, so the ratio
-/// compares the same one core with and without the pipeline around it. The workers and the Api are started under
-/// util-linux <c>taskset -c</c>, like the vision-only run, so they see one CPU from the start; the servers, already
-/// running, are pinned with <c>taskset -a -p</c> (every thread of the process), and threads and PostgreSQL backends
-/// started later inherit it from their creator (the postmaster is pinned too).
+/// processes get CPU 0 to themselves, and PostgreSQL, RabbitMQ, the Api and this bench (the HTTP client) share CPU 1.
+/// The vision-only reference is then the Cli bench pinned to CPU 0 with 1 thread, so the ratio compares the same one
+/// core with and without the pipeline around it. The workers and the Api are started under util-linux
+/// <c>taskset -c</c>, like the vision-only run, so they see one CPU from the start; the PostgreSQL and RabbitMQ
+/// containers are created with that CPU set (<see cref="FaceAspire.Testing.TestInfrastructure.ContainerCpus"/>);
+/// this process is pinned with <c>taskset -a -p</c> (every thread) while a configuration runs.
 /// </summary>
 internal static class CorePinning
 {
@@ -24,26 +23,12 @@ internal static class CorePinning
     /// <summary>The <c>taskset</c> CPU list of <paramref name="core"/>, for processes started on it.</summary>
     public static string Cpus(int core) => core.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Pins every postgres, beam.smp, epmd process and this process to <see cref="InfraCore"/> (the
-    /// workers and the Api are started on their cores instead: <see cref="Cpus"/>).</summary>
+    /// <summary>Pins this process (the HTTP client) to <see cref="InfraCore"/>.</summary>
     /// <exception cref="InvalidOperationException">taskset failed (e.g. the machine has one core).</exception>
-    public static void PinServers()
-    {
-        foreach (var pid in InfraPids())
-            Pin(pid, InfraCore);
-    }
+    public static void PinServers() => Pin(Environment.ProcessId, InfraCore);
 
-    /// <summary>Gives the servers and this process every core again, so the next configuration starts unpinned.</summary>
-    public static void Release()
-    {
-        foreach (var pid in InfraPids())
-            Pin(pid, -1);
-    }
-
-    private static IEnumerable<int> InfraPids() => ProcFs.Pids()
-        .Where(pid => ProcFs.Comm(pid) is "postgres" or "beam.smp" or "epmd" or "erl_child_setup" or "inet_gethost")
-        .Append(Environment.ProcessId)
-        .ToList();
+    /// <summary>Gives this process every core again.</summary>
+    public static void Release() => Pin(Environment.ProcessId, -1);
 
     private static void Pin(int pid, int core)
     {
@@ -54,7 +39,7 @@ internal static class CorePinning
         using var process = Process.Start(psi)!;
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0 && ProcFs.Comm(pid) is not null) // a process that exited meanwhile is not an error
+        if (process.ExitCode != 0)
             throw new InvalidOperationException($"taskset -a -p -c {cpus} {pid} exited {process.ExitCode}: {error}");
     }
 }

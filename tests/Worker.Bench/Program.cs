@@ -11,7 +11,10 @@ using FaceAspire.Worker.Bench;
 // Usage: Worker.Bench [--frames N] [--warmup N] [--seconds S] [--faces 10000,100000] [--queries Q] [--skip-e2e] [--skip-match] [--random | --twins] [--keep] [--e2e 1x2,1x3,2x1,2x2 (worker processes x concurrency)] [--ingest http|direct] [--posters 4] [--hnsw M,EF_CONSTRUCTION (instead of the schema's)] [--recall Q (queries checked against exact search)] [--ef-search 64,40 (each timed on the same faces)] [--new-persons W (W concurrent writers of brand-new faces, after each ef_search's figures)] [--rounds N (vision-only, then each --e2e configuration followed by vision-only again, N times; ratios against the mean of the two vision-only runs around each; medians)] [--pin (workers on core 0, servers/Api/client on core 1; vision-only = 1 thread on core 0)]
 var options = BenchArgs.Parse(args);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-Console.WriteLine($"{Environment.ProcessorCount} cores; infra instance {Environment.GetEnvironmentVariable("FACEASPIRE_INFRA_INSTANCE") ?? "test"}");
+Console.WriteLine($"{Environment.ProcessorCount} cores; PostgreSQL {ContainerImages.Postgres}, RabbitMQ {ContainerImages.RabbitMq}");
+// Pinned, the servers' containers get their own core from creation on (CorePinning).
+if (options.Pin)
+    TestInfrastructure.ContainerCpus = CorePinning.Cpus(CorePinning.InfraCore);
 
 if (!options.SkipEndToEnd)
 {
