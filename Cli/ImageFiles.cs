@@ -6,6 +6,14 @@ public static class ImageFiles
     /// <summary>Extensions picked up when walking folders (any case).</summary>
     public static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".bmp"];
 
+    /// <summary>The media type to post a file as, from its extension (the Api checks the bytes, not this).</summary>
+    public static string ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".png" => "image/png",
+        ".bmp" => "image/bmp",
+        _ => "image/jpeg",
+    };
+
     /// <summary>
     /// Files are returned as given (so an unreadable one gets an error line); folders are walked recursively for
     /// image extensions, sorted by path for stable output.

@@ -1,3 +1,4 @@
+using FaceAspire.ApiClient;
 using FaceAspire.Admin.Services;
 using FaceAspire.Core.Data;
 using FaceAspire.Core.Identity;
@@ -32,11 +33,11 @@ public static class Extensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddHttpClient<QueueMonitor>(c => c.Timeout = TimeSpan.FromSeconds(3));
-        services.AddHttpClient<IngestClient>(c =>
+        // The Api by name: service discovery resolves http://api from services:api:http:0 (the AppHost's reference).
+        services.AddFaceAspireApiClient(o =>
         {
-            if (builder.Configuration["services:api:http:0"] is { Length: > 0 } api)
-                c.BaseAddress = new Uri(api);
-            c.Timeout = TimeSpan.FromSeconds(30);
+            o.BaseAddress ??= new Uri("http://api");
+            o.ApiKey ??= builder.Configuration["Admin:ApiKey"];
         });
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)

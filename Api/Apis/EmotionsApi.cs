@@ -1,3 +1,4 @@
+using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Api.Queries;
 using FaceAspire.Core.Data;
 using FaceAspire.Core.Data.Entities;
@@ -40,7 +41,7 @@ public static class EmotionsApi
         if (csv)
             return new CsvResult(CsvHeader, page.Select(CsvRow), total, "emotions.csv");
         request.HttpContext.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Ok(new PageDto<EmotionRowDto>(filter.Page, filter.PageSize, total, [.. page.Select(EmotionRowDto.From)]));
+        return TypedResults.Ok(new PageDto<EmotionRowDto>(filter.Page, filter.PageSize, total, [.. page.Select(DtoMapping.ToRowDto)]));
     }
 
     private static IQueryable<EmotionRecord> Filter(FaceDbContext db, ListFilter filter)

@@ -1,3 +1,4 @@
+using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Api.Queries;
 using FaceAspire.Core.Data;
 using Microsoft.AspNetCore.Http.HttpResults;

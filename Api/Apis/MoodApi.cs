@@ -1,3 +1,4 @@
+using FaceAspire.ApiClient.Contracts;
 using System.Text.Json;
 using FaceAspire.Api.Ingest;
 using FaceAspire.Api.Mood;

@@ -1,3 +1,4 @@
+using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Api.Queries;
 using FaceAspire.Core.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -56,7 +57,7 @@ public static class PersonsApi
         var total = await persons.LongCountAsync(cancellationToken);
         var rows = await persons.OrderByDescending(p => p.LastSeen).ThenBy(p => p.Id).Skip(filter.Skip).Take(filter.PageSize)
             .ToListAsync(cancellationToken);
-        var items = rows.Select(PersonDto.From).ToList();
+        var items = rows.Select(DtoMapping.ToDto).ToList();
         if (csv)
             return new CsvResult(CsvHeader, items.Select(p => new object?[] { p.Id, p.Name, p.CreatedAt, p.CoverFaceId, p.Hidden, p.FaceCount, p.LastSeen }),
                 total, "persons.csv");
@@ -75,6 +76,6 @@ public static class PersonsApi
         if (person is null)
             return TypedResults.Problem($"No person with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Person not found");
         var faces = await FaceQueries.PageAsync(db, FaceQueries.Filter(db, filter with { Person = id }), filter, cancellationToken);
-        return TypedResults.Ok(new PersonDetailDto(PersonDto.From(person), faces));
+        return TypedResults.Ok(new PersonDetailDto(person.ToDto(), faces));
     }
 }

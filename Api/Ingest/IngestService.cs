@@ -1,3 +1,4 @@
+using FaceAspire.ApiClient.Contracts;
 using System.Diagnostics;
 using System.Text.Json;
 using FaceAspire.Api.Outbox;
@@ -5,13 +6,6 @@ using FaceAspire.Core.Data;
 using FaceAspire.Vision.Imaging;
 
 namespace FaceAspire.Api.Ingest;
-
-/// <summary>One accepted frame as the API reports it.</summary>
-/// <param name="Id">The frame id (the same for the same bytes, however often they are posted).</param>
-/// <param name="Status">Its current status: <c>queued</c> for a new frame; for a duplicate whatever it reached.</param>
-/// <param name="StatusUrl">Relative URL of <c>GET /api/frames/{id}</c>.</param>
-/// <param name="Duplicate">True when these bytes had been accepted before (nothing new was queued).</param>
-public sealed record AcceptedFrame(Guid Id, string Status, string StatusUrl, bool Duplicate);
 
 /// <summary>
 /// Accepts validated images: every image of a request is validated first (all or nothing), then each is stored

@@ -1,3 +1,4 @@
+using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Api.Ingest;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;

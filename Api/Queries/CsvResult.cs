@@ -1,3 +1,4 @@
+using FaceAspire.ApiClient.Contracts;
 using System.Globalization;
 using System.Text;
 

@@ -1,3 +1,4 @@
+using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Core.Data;
 using FaceAspire.Core.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -52,7 +53,7 @@ public static class FaceQueries
         {
             byFace.TryGetValue(r.Id, out var e);
             return new FaceDto(r.Id, r.FrameId, r.PersonId, r.NewPerson, new BoxDto(r.X, r.Y, r.W, r.H), r.DetScore, r.Quality,
-                e is null ? null : EmotionDto.From(e), e?.Age, e?.Gender, r.CapturedAt, r.Source, r.HasCrop ? $"/api/faces/{r.Id}/crop" : null);
+                e is null ? null : e.ToEmotionDto(), e?.Age, e?.Gender, r.CapturedAt, r.Source, r.HasCrop ? $"/api/faces/{r.Id}/crop" : null);
         })];
     }
 

@@ -1,6 +1,7 @@
-using System.Text;
-using System.Text.Json;
+using FaceAspire.ApiClient;
+using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Cli.Import;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceAspire.Cli.Commands;
 
@@ -16,58 +17,51 @@ public static class JobsCommand
 
     private static async Task<int> RunAsync(CliArgs args)
     {
-        var (url, key) = IngestClient.ResolveEndpoint(args.Get("api"), args.Get("key"));
-        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", key);
-        switch (args.Positional)
+        using var services = ApiConnection.Connect(args.Get("api"), args.Get("key"));
+        var api = services.GetRequiredService<FaceAspireApiClient>();
+        try
         {
-            case ["run", var kind]:
-                var body = args.Get("params") is { } p ? new StringContent(p, Encoding.UTF8, "application/json") : null;
-                using (var response = await http.PostAsync($"api/jobs/{Uri.EscapeDataString(kind)}", body))
-                {
-                    var text = await response.Content.ReadAsStringAsync();
-                    if (!response.IsSuccessStatusCode)
-                    {
-                        Console.Error.WriteLine($"HTTP {(int)response.StatusCode}: {text}");
-                        return 1;
-                    }
-                    using var job = JsonDocument.Parse(text);
-                    var id = job.RootElement.GetProperty("id").GetGuid();
-                    var created = !job.RootElement.TryGetProperty("created", out var c) || c.ValueKind != JsonValueKind.False;
-                    Console.WriteLine(created ? $"job {id} ({kind}) queued" : $"a {kind} job is already active: {id}");
-                    return args.Has("no-wait") ? 0 : await FollowAsync(http, id);
-                }
-            case ["status", var idText] when Guid.TryParse(idText, out var jobId):
-                return await FollowAsync(http, jobId, once: true);
-            case ["list"]:
-                Console.WriteLine(await http.GetStringAsync("api/jobs"));
-                return 0;
-            default:
-                throw new UsageException("jobs run retention|recluster|reindex|reembed|reprocess [--params JSON] [--no-wait] | jobs status ID | jobs list");
+            switch (args.Positional)
+            {
+                case ["run", var kind]:
+                    var job = await api.RequestJobAsync(kind, args.Get("params"));
+                    Console.WriteLine(job.Created != false ? $"job {job.Id} ({kind}) queued" : $"a {kind} job is already active: {job.Id}");
+                    return args.Has("no-wait") ? 0 : await FollowAsync(api, job.Id);
+                case ["status", var idText] when Guid.TryParse(idText, out var jobId):
+                    return await FollowAsync(api, jobId, once: true);
+                case ["list"]:
+                    foreach (var j in await api.ListJobsAsync())
+                        Console.WriteLine($"{j.Id} {j.Kind} {j.Status} {j.Done}/{j.Total?.ToString() ?? "?"} {j.CreatedAt:O}");
+                    return 0;
+                default:
+                    throw new UsageException("jobs run retention|recluster|reindex|reembed|reprocess [--params JSON] [--no-wait] | jobs status ID | jobs list");
+            }
+        }
+        catch (ApiProblemException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
         }
     }
 
-    private static async Task<int> FollowAsync(HttpClient http, Guid id, bool once = false)
+    private static async Task<int> FollowAsync(FaceAspireApiClient api, Guid id, bool once = false)
     {
         var last = "";
         while (true)
         {
-            using var job = JsonDocument.Parse(await http.GetStringAsync($"api/jobs/{id}"));
-            var r = job.RootElement;
-            var status = r.GetProperty("status").GetString();
-            var total = r.GetProperty("total").ValueKind == JsonValueKind.Number ? r.GetProperty("total").GetInt32().ToString() : "?";
-            var line = $"{status} {r.GetProperty("done").GetInt32()}/{total}";
+            var job = await api.GetJobAsync(id);
+            var line = $"{job.Status} {job.Done}/{job.Total?.ToString() ?? "?"}";
             if (line != last)
                 Console.WriteLine(line);
             last = line;
-            if (status == "done")
+            if (job.Status == "done")
             {
-                Console.WriteLine($"result: {r.GetProperty("result")}");
+                Console.WriteLine($"result: {job.Result}");
                 return 0;
             }
-            if (status == "failed")
+            if (job.Status == "failed")
             {
-                Console.WriteLine($"error: {r.GetProperty("error").GetString()}");
+                Console.WriteLine($"error: {job.Error}");
                 return 1;
             }
             if (once)

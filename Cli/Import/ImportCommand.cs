@@ -1,3 +1,6 @@
+using FaceAspire.ApiClient;
+using FaceAspire.ApiClient.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.RateLimiting;
@@ -27,7 +30,8 @@ public static class ImportCommand
         var folder = args.Positional[0];
         if (!Directory.Exists(folder)) throw new UsageException($"No such folder: {folder}");
         bool recursive = args.Has("recursive");
-        using var client = IngestClient.Create(args.Get("api"), args.Get("key"));
+        using var api = ApiConnection.Connect(args.Get("api"), args.Get("key"));
+        var client = api.GetRequiredService<FaceAspireApiClient>();
         using var journal = new ImportJournal(folder, args.Get("api") ?? "default");
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
@@ -74,7 +78,7 @@ public static class ImportCommand
 
 /// <summary>The state of one import: counters, the journal and the frames still being processed. Each post first takes a
 /// permit from <paramref name="pacer"/> when there is one.</summary>
-internal sealed class ImportRun(IngestClient client, ImportJournal journal, string source, int parallelism, RateLimiter? pacer)
+internal sealed class ImportRun(FaceAspireApiClient client, ImportJournal journal, string source, int parallelism, RateLimiter? pacer)
 {
     private int _new, _skipped, _faces, _processed;
     private readonly ConcurrentDictionary<Guid, string> _pending = new();
@@ -96,13 +100,14 @@ internal sealed class ImportRun(IngestClient client, ImportJournal journal, stri
                 {
                     if (pacer is not null)
                         using (await pacer.AcquireAsync(1, token)) { }
-                    var accepted = await client.PostAsync(file, source, token);
+                    var accepted = await client.PostFrameAsync(await File.ReadAllBytesAsync(file, token), ImageFiles.ContentType(file),
+                        Path.GetFileName(file), source, file, File.GetLastWriteTimeUtc(file), token);
                     journal.MarkDone(file, accepted.Id);
                     if (accepted.Duplicate) Interlocked.Increment(ref _skipped); else Interlocked.Increment(ref _new);
                     _pending[accepted.Id] = file;
                     _last = file;
                 }
-                catch (Exception e) when (e is IngestRejectedException or IOException or HttpRequestException or UnauthorizedAccessException)
+                catch (Exception e) when (e is ApiProblemException or IOException or HttpRequestException or UnauthorizedAccessException)
                 {
                     Failed.Add((file, e.Message));
                     Interlocked.Increment(ref _processed);
@@ -135,14 +140,14 @@ internal sealed class ImportRun(IngestClient client, ImportJournal journal, stri
         {
             foreach (var (id, file) in _pending.ToArray())
             {
-                FrameState state;
-                try { state = await client.GetAsync(id, ct); }
-                catch (Exception e) when (e is IngestRejectedException or HttpRequestException) { continue; }
-                if (state.Status is "done" or "failed")
+                FrameDto? state;
+                try { state = await client.GetFrameAsync(id, ct); }
+                catch (Exception e) when (e is ApiProblemException or HttpRequestException) { continue; }
+                if (state?.Status is "done" or "failed")
                 {
                     _pending.TryRemove(id, out _);
                     Interlocked.Increment(ref _processed);
-                    Interlocked.Add(ref _faces, state.Faces);
+                    Interlocked.Add(ref _faces, state.Faces.Count);
                     if (state.Status == "failed") Failed.Add((file, state.Error ?? "processing failed"));
                     if (bar is not null) { bar.Increment(1); bar.Description = Describe(started); }
                 }

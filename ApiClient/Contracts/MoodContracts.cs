@@ -1,13 +1,10 @@
 using System.Text.Json.Serialization;
 
-namespace FaceAspire.Api.Mood;
-
-/// <summary>A face box in pixels.</summary>
-public sealed record BoxDto(float X, float Y, float W, float H);
+namespace FaceAspire.ApiClient.Contracts;
 
 /// <summary>
 /// The answer of <c>POST /api/analyze-mood</c> (snake_case on the wire, the shape). Emotions are percentages
-/// in [0, 100] keyed by the 7 canonical labels; the score and status are <see cref="Core.Engagement.EngagementScorer"/>'s.
+/// in [0, 100] keyed by the 7 canonical labels; the score and status are Core's EngagementScorer's.
 /// </summary>
 public sealed record MoodDto(
     [property: JsonPropertyName("success")] bool Success,

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using FaceAspire.Core.Data.Entities;
 
-namespace FaceAspire.Api.Queries;
+namespace FaceAspire.ApiClient.Contracts;
 
 /// <summary>A detector box in pixels of the decoded, EXIF-oriented frame.</summary>
 /// <param name="X">Left edge.</param>
@@ -17,11 +16,7 @@ public sealed record EmotionScoresDto(float Angry, float Disgust, float Fear, fl
 /// <param name="Dominant">One of angry, disgust, fear, happy, sad, surprise, neutral.</param>
 /// <param name="Confidence">Probability of <paramref name="Dominant"/>, in [0, 1].</param>
 /// <param name="Scores">All seven probabilities.</param>
-public sealed record EmotionDto(string Dominant, float Confidence, EmotionScoresDto Scores)
-{
-    internal static EmotionDto From(EmotionRecord e) =>
-        new(e.Dominant, e.Confidence, new EmotionScoresDto(e.Angry, e.Disgust, e.Fear, e.Happy, e.Sad, e.Surprise, e.Neutral));
-}
+public sealed record EmotionDto(string Dominant, float Confidence, EmotionScoresDto Scores);
 
 /// <summary>One detected face.</summary>
 /// <param name="Id">Face id.</param>
@@ -65,11 +60,7 @@ public sealed record FrameDto(Guid Id, string Status, string? Error, string? Sou
 /// <param name="LastSeen">Latest capture time of its faces, or null.</param>
 /// <param name="CoverUrl">Relative URL of the cover face's crop, or null.</param>
 public sealed record PersonDto(Guid Id, string? Name, DateTimeOffset CreatedAt, Guid? CoverFaceId, bool Hidden, int FaceCount,
-    DateTimeOffset? LastSeen, string? CoverUrl)
-{
-    internal static PersonDto From(Person p) => new(p.Id, p.Name, p.CreatedAt, p.CoverFaceId, p.Hidden, p.FaceCount, p.LastSeen,
-        p.CoverFaceId is { } c ? $"/api/faces/{c}/crop" : null);
-}
+    DateTimeOffset? LastSeen, string? CoverUrl);
 
 /// <summary>A person with one page of its faces (newest first).</summary>
 /// <param name="Person">The person.</param>
@@ -88,11 +79,7 @@ public sealed record PersonDetailDto(PersonDto Person, PageDto<FaceDto> Faces);
 /// <param name="Gender"><c>male</c>, <c>female</c> or null.</param>
 /// <param name="Box">Detector box, pixels.</param>
 public sealed record EmotionRowDto(long Id, Guid FaceId, Guid? PersonId, Guid FrameId, string? Source, DateTimeOffset CapturedAt,
-    EmotionDto Emotion, float? Age, string? Gender, BoxDto Box)
-{
-    internal static EmotionRowDto From(EmotionRecord e) => new(e.Id, e.FaceId, e.PersonId, e.FrameId, e.Source, e.CapturedAt,
-        EmotionDto.From(e), e.Age, e.Gender, new BoxDto(e.X, e.Y, e.W, e.H));
-}
+    EmotionDto Emotion, float? Age, string? Gender, BoxDto Box);
 
 /// <summary>One page of a list.</summary>
 /// <param name="Page">1-based page number.</param>
@@ -100,3 +87,10 @@ public sealed record EmotionRowDto(long Id, Guid FaceId, Guid? PersonId, Guid Fr
 /// <param name="Total">Number of items matching the filters over all pages (also in the <c>X-Total-Count</c> header).</param>
 /// <param name="Items">The items of this page.</param>
 public sealed record PageDto<T>(int Page, int PageSize, long Total, IReadOnlyList<T> Items);
+
+/// <summary>One accepted frame as the API reports it.</summary>
+/// <param name="Id">The frame id (the same for the same bytes, however often they are posted).</param>
+/// <param name="Status">Its current status: <c>queued</c> for a new frame; for a duplicate whatever it reached.</param>
+/// <param name="StatusUrl">Relative URL of <c>GET /api/frames/{id}</c>.</param>
+/// <param name="Duplicate">True when these bytes had been accepted before (nothing new was queued).</param>
+public sealed record AcceptedFrame(Guid Id, string Status, string StatusUrl, bool Duplicate);
