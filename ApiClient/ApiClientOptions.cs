@@ -1,6 +1,6 @@
 namespace FaceAspire.ApiClient;
 
-/// <summary>Where the Api is and the key to send; bound from the <c>ApiClient</c> section or set in code.</summary>
+/// <summary>Where the Api is and the key to send (set by the host that registers the client).</summary>
 public sealed class ApiClientOptions
 {
     /// <summary>The Api's base address, e.g. <c>http://localhost:5180/</c>, or <c>http://api</c> where service
