@@ -6,7 +6,8 @@ const string Usage = """
     FaceAspire CLI
       analyze PATH... [--json] [--embeddings] [--emotion MODEL]   faces, emotion, age/gender per image
       verify IMG1 IMG2 [--json]                                   same person? (largest face of each)
-      bench [--seconds N] [--warmup N] [--frames DIR] [--group FILE]   vision throughput and per-stage ms
+      bench [--seconds N] [--warmup N] [--frames DIR] [--group FILE] [--threads 1,2] [--no-flip]
+                                                                       vision throughput and per-stage ms
       evaluate-emotions DIR --labels CSV [--model NAME] [--margin M]   accuracy, recall, confusion matrix
       calibrate-identity [--data DIR]                             ROC AUC and best threshold on identity sets
       import DIR [--recursive] [--watch] [--source NAME] [--api URL --key KEY] [--parallel N] [--max-rate N]
@@ -24,7 +25,7 @@ try
     {
         "analyze" => AnalyzeCommand.Run(new CliArgs(rest, "emotion")),
         "verify" => VerifyCommand.Run(new CliArgs(rest)),
-        "bench" => BenchCommand.Run(new CliArgs(rest, "seconds", "warmup", "frames", "group", "emotion")),
+        "bench" => BenchCommand.Run(new CliArgs(rest, "seconds", "warmup", "frames", "group", "emotion", "threads")),
         "evaluate-emotions" => EvaluateEmotionsCommand.Run(new CliArgs(rest, "labels", "model", "margin")),
         "calibrate-identity" => CalibrateIdentityCommand.Run(new CliArgs(rest, "data")),
         "import" => FaceAspire.Cli.Import.ImportCommand.Run(new CliArgs(rest, "source", "api", "key", "parallel", "max-rate")),
