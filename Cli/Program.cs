@@ -9,12 +9,13 @@ const string Usage = """
       bench [--seconds N] [--warmup N] [--frames DIR] [--group FILE] [--threads 1,2] [--no-flip]
                                                                        vision throughput and per-stage ms
       evaluate-emotions DIR --labels CSV [--model NAME] [--margin M]   accuracy, recall, confusion matrix
-      calibrate-identity [--data DIR]                             ROC AUC and best threshold on identity sets
+      calibrate-identity [--data DIR] [--no-flip]                 ROC AUC and best threshold on identity sets
       import DIR [--recursive] [--watch] [--source NAME] [--api URL --key KEY] [--parallel N] [--max-rate N]
                                                                   post a folder's photos to the ingest API (resumable)
       jobs run retention|recluster|reindex|reembed|reprocess [--params JSON] [--no-wait] [--api URL --key KEY]
       jobs status ID | jobs list                                  maintenance jobs over the API, with progress
-    Models come from models/manifest.json (run models/fetch.sh first).
+    Models come from models/manifest.json (run models/fetch.sh first). Vision__ExecutionProvider=Cuda (and
+    Vision__CudaDeviceId, Vision__CudaFallbackToCpu) in the environment run them on a GPU, as for the services.
     """;
 
 try
@@ -40,7 +41,8 @@ catch (UsageException e)
     Console.Error.WriteLine(Usage);
     return 2;
 }
-catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+                           or FaceAspire.Vision.Onnx.ExecutionProviderUnavailableException)
 {
     AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
     return 1;

@@ -27,7 +27,7 @@ t0=$(now_ms)
 PACKAGES=(
   "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" build-essential dpkg-dev
   rabbitmq-server
-  libturbojpeg0 libstb0 ffmpeg
+  libgtk-3-0 ffmpeg  # libgtk-3-0: OpenCvSharp's native runtime links it
   python3-numpy python3-h5py python3-onnx
   chromium
   curl jq

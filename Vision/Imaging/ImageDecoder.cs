@@ -45,8 +45,8 @@ public sealed class ImageDecoder
     /// <exception cref="CorruptImageException">The header or the compressed data is damaged.</exception>
     public RgbImage Decode(ReadOnlySpan<byte> data)
     {
-        var info = Prepare(data);
-        if (info.Format == ImageFormat.Png && HasAlpha(data)) return DecodeOverWhite(data, info);
+        var (info, transparent) = Prepare(data);
+        if (transparent) return DecodeOverWhite(data, info);
         return Checked(ImDecode(data, ColorRgb, info), info);
     }
 
@@ -59,8 +59,8 @@ public sealed class ImageDecoder
     /// <exception cref="ImageDecodeException">As <see cref="Decode"/>.</exception>
     public Mat DecodeForThumbnail(ReadOnlySpan<byte> data, int longerSide)
     {
-        var info = Prepare(data);
-        if (info.Format == ImageFormat.Png && HasAlpha(data))
+        var (info, transparent) = Prepare(data);
+        if (transparent)
         {
             using var rgb = DecodeOverWhite(data, info);
             var bgr = new Mat();
@@ -80,14 +80,14 @@ public sealed class ImageDecoder
         return mat;
     }
 
-    // Header, limits and structure: everything that can be said before pixels are decoded.
-    private ImageInfo Prepare(ReadOnlySpan<byte> data)
+    // Header, limits and structure: everything that can be said before pixels are decoded; and whether it is a PNG
+    // with transparency, which is composited over white.
+    private (ImageInfo Info, bool Transparent) Prepare(ReadOnlySpan<byte> data)
     {
         var info = _probe.Probe(data);
         if (info.Format == ImageFormat.Jpeg && !JpegMarkers.Scan(data, throughScans: true).Complete)
             throw new TruncatedImageException("The JPEG file is cut off: it ends before all of the image data (the upload or copy was probably interrupted).");
-        if (info.Format == ImageFormat.Png) PngChunks.Verify(data);
-        return info;
+        return (info, info.Format == ImageFormat.Png && PngChunks.Verify(data));
     }
 
     // imdecode returns an empty matrix for most failures but throws for a few (its own size cap among them).
@@ -125,10 +125,6 @@ public sealed class ImageDecoder
 
     private static CorruptImageException Undecodable(ImageFormat format) =>
         new($"The {format.DisplayName()} image data is damaged and cannot be decoded.");
-
-    // Colour type 4 (grey + alpha) or 6 (RGBA) in IHDR, or a tRNS chunk before the image data.
-    private static bool HasAlpha(ReadOnlySpan<byte> png) =>
-        png[25] is 4 or 6 || png[..Math.Min(png.Length, 4096)].IndexOf("tRNS"u8) >= 0;
 
     private static RgbImage DecodeOverWhite(ReadOnlySpan<byte> data, ImageInfo info)
     {

@@ -60,6 +60,25 @@ public sealed class CliCommandTests
         Assert.True(same.GetProperty("similarity").GetDouble() > different.GetProperty("similarity").GetDouble());
     }
 
+    [SharedDataFact]
+    public void BenchPrintsBothWorkloadsAndNoFlipEmbedsOnceUnderItsOwnModelTag()
+    {
+        string[] quick = ["bench", "--seconds", "1", "--warmup", "0", "--threads", "1"];
+        var (code, flip, stderr) = Run(quick);
+        Assert.True(code == 0, stderr);
+        var (noFlipCode, noFlip, noFlipErr) = Run([.. quick, "--no-flip"]);
+        Assert.True(noFlipCode == 0, noFlipErr);
+        foreach (var output in new[] { flip, noFlip })
+        {
+            Assert.Matches(@"single-face 640x480 \(\d+ frames\), 1 thread\(s\), [\d.]+ s: [\d.]+ frames/s", output);
+            Assert.Matches(@"group selfie-many-people\.jpg, 1 thread\(s\), [\d.]+ s: [\d.]+ frames/s, [\d.]+ faces/s", output);
+            Assert.DoesNotContain("2 thread(s)", output);
+        }
+        // The stored tag names the pipeline, so vectors of the two are never compared.
+        Assert.Matches(@"embedding fr_feature@87aacdfe5751\+flip-[0-9a-f]{8}", flip);
+        Assert.Matches(@"embedding fr_feature@87aacdfe5751\+single-[0-9a-f]{8}", noFlip);
+    }
+
     [Fact]
     public void AnUnknownCommandIsAUsageErrorWithExitCode2()
     {
