@@ -103,6 +103,7 @@ public sealed class OnnxSessionFactory
             string why = BuildFlavor == "Cuda"
                 ? "the CUDA build of ONNX Runtime could not start CUDA here (it needs an NVIDIA GPU, CUDA 13 and cuDNN 9)"
                 : "this is the CPU build of ONNX Runtime (build with -p:OnnxRuntimeFlavor=Cuda)";
+            // ONNX Runtime's own error line, logged just before this, names the library that failed to load.
             string message = $"Vision:ExecutionProvider is Cuda (device {_choice.CudaDeviceId}) but {why}: {e.GetType().Name}: {FirstLine(e.Message)}";
             if (!_choice.FallBackToCpu)
             {
@@ -130,7 +131,7 @@ public sealed class OnnxSessionFactory
         return new InferenceSession(fullPath, options);
     }
 
-    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim().TrimEnd('.');
 
     private static OrtEnv EnsureEnvironment(ILogger? logger)
     {
