@@ -15,7 +15,8 @@ const string Usage = """
       jobs run retention|recluster|reindex|reembed|reprocess [--params JSON] [--no-wait] [--api URL --key KEY]
       jobs status ID | jobs list                                  maintenance jobs over the API, with progress
     Models come from models/manifest.json (run models/fetch.sh first). Vision__ExecutionProvider=Cuda (and
-    Vision__CudaDeviceId, Vision__CudaFallbackToCpu) in the environment run them on a GPU, as for the services.
+    Vision__CudaDeviceId, Vision__CudaFallbackToCpu) in the environment run them on a GPU, as for the services;
+    Vision__FlipAveraging=false embeds each face once.
     """;
 
 try
