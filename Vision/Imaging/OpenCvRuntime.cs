@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using OpenCvSharp;
 
 namespace FaceAspire.Vision.Imaging;
@@ -14,7 +13,7 @@ namespace FaceAspire.Vision.Imaging;
 /// error. Also quietens OpenCV's own log (every failure becomes a typed <see cref="ImageDecodeException"/>) and runs
 /// its image operations on the calling thread (the workers run one analysis per core; docs/adr/0015).
 /// </summary>
-internal static partial class OpenCvRuntime
+internal static class OpenCvRuntime
 {
     internal const string MaxPixelsVariable = "OPENCV_IO_MAX_IMAGE_PIXELS";
     private static readonly Lock Gate = new();
@@ -41,7 +40,7 @@ internal static partial class OpenCvRuntime
 
     private static long Prepare(long cap)
     {
-        string? set = GetNative(MaxPixelsVariable);
+        string? set = NativeEnvironment.Get(MaxPixelsVariable);
         if (set is not null)
         {
             if (!long.TryParse(set, NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value < cap)
@@ -50,34 +49,16 @@ internal static partial class OpenCvRuntime
             Configure();
             return value;
         }
-        if (IsLoaded())
+        if (NativeEnvironment.IsLoaded("libOpenCvSharpExtern"))
             throw new InvalidOperationException(
                 $"OpenCV was loaded before {MaxPixelsVariable} was set, so it decodes images of up to 2^30 pixels. Start the " +
                 $"process with {MaxPixelsVariable}={cap} in its environment, or create Vision's decoder before any other OpenCV use.");
-        SetNative(MaxPixelsVariable, cap.ToString(CultureInfo.InvariantCulture));
+        NativeEnvironment.SetIfUnset(MaxPixelsVariable, cap.ToString(CultureInfo.InvariantCulture));
         // OpenCV logs every failed decode as [ERROR]; the caller gets a typed exception with a better message instead.
-        if (GetNative("OPENCV_LOG_LEVEL") is null) SetNative("OPENCV_LOG_LEVEL", "FATAL");
+        NativeEnvironment.SetIfUnset("OPENCV_LOG_LEVEL", "FATAL");
         Configure();
         return cap;
     }
 
     private static void Configure() => Cv2.SetNumThreads(1);
-
-    // libOpenCvSharpExtern.so is mapped once any OpenCvSharp native call has been made.
-    private static bool IsLoaded() =>
-        File.Exists("/proc/self/maps") && File.ReadAllText("/proc/self/maps").Contains("libOpenCvSharpExtern", StringComparison.Ordinal);
-
-    private static string? GetNative(string name) => Marshal.PtrToStringUTF8(getenv(name));
-
-    private static void SetNative(string name, string value)
-    {
-        if (setenv(name, value, 0) != 0)
-            throw new InvalidOperationException($"setenv({name}) failed (errno {Marshal.GetLastPInvokeError()}).");
-    }
-
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint getenv(string name);
-
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int setenv(string name, string value, int overwrite);
 }

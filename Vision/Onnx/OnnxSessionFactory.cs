@@ -151,9 +151,11 @@ public sealed class OnnxSessionFactory
                     : OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
                 loggingFunction = s_logFunction,
             };
+            // DisableTelemetryEvents() below stops events being sent, but ONNX Runtime would still write a device id and
+            // an event queue under ~/.cache when the environment is created; ORT_DISABLE_TELEMETRY, read with getenv at
+            // that moment, stops that too (README, "What ONNX Runtime writes to disk"). A value set from outside wins.
+            NativeEnvironment.SetIfUnset("ORT_DISABLE_TELEMETRY", "1");
             var env = OrtEnv.CreateInstanceWithOptions(ref creation);
-            // Stops telemetry events being sent; the device id ONNX Runtime keeps under ~/.cache is another matter
-            // (README, "What ONNX Runtime writes to disk").
             env.DisableTelemetryEvents();
             return env;
         }
