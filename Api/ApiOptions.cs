@@ -33,8 +33,8 @@ public sealed class ApiOptions
     public int ApiKeyCacheSeconds { get; set; } = 10;
 
     /// <summary>
-    /// Most thumbnails made at once by one Api process (default: its processor count). Each decodes the stored photo
-    /// at full size (<see cref="Apis.ThumbnailGate"/>); thumbnails already made do not count.
+    /// Most first thumbnail requests one Api process has out to the workers at once (default: its processor count;
+    /// <see cref="Apis.ThumbnailGate"/>). A worker decodes the stored photo for each; thumbnails already made do not count.
     /// </summary>
     [Range(1, 1024)]
     public int MaxConcurrentThumbnails { get; set; } = Environment.ProcessorCount;

@@ -6,14 +6,17 @@ const string Usage = """
     FaceAspire CLI
       analyze PATH... [--json] [--embeddings] [--emotion MODEL]   faces, emotion, age/gender per image
       verify IMG1 IMG2 [--json]                                   same person? (largest face of each)
-      bench [--seconds N] [--warmup N] [--frames DIR] [--group FILE]   vision throughput and per-stage ms
+      bench [--seconds N] [--warmup N] [--frames DIR] [--group FILE] [--threads 1,2] [--no-flip]
+                                                                       vision throughput and per-stage ms
       evaluate-emotions DIR --labels CSV [--model NAME] [--margin M]   accuracy, recall, confusion matrix
-      calibrate-identity [--data DIR]                             ROC AUC and best threshold on identity sets
+      calibrate-identity [--data DIR] [--no-flip]                 ROC AUC and best threshold on identity sets
       import DIR [--recursive] [--watch] [--source NAME] [--api URL --key KEY] [--parallel N] [--max-rate N]
                                                                   post a folder's photos to the ingest API (resumable)
       jobs run retention|recluster|reindex|reembed|reprocess [--params JSON] [--no-wait] [--api URL --key KEY]
       jobs status ID | jobs list                                  maintenance jobs over the API, with progress
-    Models come from models/manifest.json (run models/fetch.sh first).
+    Models come from models/manifest.json (run models/fetch.sh first). Vision__ExecutionProvider=Cuda (and
+    Vision__CudaDeviceId, Vision__CudaFallbackToCpu) in the environment run them on a GPU, as for the services;
+    Vision__FlipAveraging=false embeds each face once.
     """;
 
 try
@@ -24,7 +27,7 @@ try
     {
         "analyze" => AnalyzeCommand.Run(new CliArgs(rest, "emotion")),
         "verify" => VerifyCommand.Run(new CliArgs(rest)),
-        "bench" => BenchCommand.Run(new CliArgs(rest, "seconds", "warmup", "frames", "group", "emotion")),
+        "bench" => BenchCommand.Run(new CliArgs(rest, "seconds", "warmup", "frames", "group", "emotion", "threads")),
         "evaluate-emotions" => EvaluateEmotionsCommand.Run(new CliArgs(rest, "labels", "model", "margin")),
         "calibrate-identity" => CalibrateIdentityCommand.Run(new CliArgs(rest, "data")),
         "import" => FaceAspire.Cli.Import.ImportCommand.Run(new CliArgs(rest, "source", "api", "key", "parallel", "max-rate")),
@@ -39,7 +42,8 @@ catch (UsageException e)
     Console.Error.WriteLine(Usage);
     return 2;
 }
-catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+                           or FaceAspire.Vision.Onnx.ExecutionProviderUnavailableException)
 {
     AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
     return 1;

@@ -12,29 +12,33 @@ namespace FaceAspire.Vision;
 
 /// <summary>
 /// The default <see cref="IFaceAnalyzer"/>: decode → detect (YuNet) → align (ArcFace 5-point) → embed → emotion →
-/// age/gender. Owns the ONNX Runtime environment and one session per model, shared by all calls.
+/// age/gender. Owns one ONNX Runtime session per model (on the configured execution provider), shared by all calls.
 /// </summary>
 public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
 {
-    private readonly OnnxRuntime _runtime;
+    private readonly OnnxSessionFactory _factory;
     private readonly List<(ModelEntry Model, OnnxSession Session)> _sessions = [];
     private readonly ImageDecoder _decoder;
 
     /// <summary>Loads the runtime and every configured model.</summary>
-    /// <exception cref="FileNotFoundException">A model or the runtime library is missing (run models/fetch.sh).</exception>
-    /// <exception cref="OnnxRuntimeException">A model fails to load.</exception>
+    /// <exception cref="FileNotFoundException">A model is missing (run models/fetch.sh).</exception>
+    /// <exception cref="Microsoft.ML.OnnxRuntime.OnnxRuntimeException">A model fails to load.</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">CUDA was asked for, cannot be had here, and
+    /// <see cref="VisionOptions.CudaFallbackToCpu"/> is off.</exception>
+    /// <exception cref="InvalidOperationException">OpenCV's pixel cap cannot cover <see cref="VisionOptions.Limits"/>.</exception>
     public FaceAnalyzer(VisionOptions options, ILoggerFactory? loggerFactory = null)
     {
         Options = options;
         Store = new ModelStore(options.ModelsDirectory, options.CacheDirectory);
         var manifest = Store.Manifest;
-        _runtime = OnnxRuntime.Create(options.RuntimeLibrary ?? Store.RuntimeLibraryPath, loggerFactory);
         _decoder = new ImageDecoder(options.Limits);
+        _factory = new OnnxSessionFactory(options.Session,
+            new ExecutionProviderChoice(options.ExecutionProvider, options.CudaDeviceId, options.CudaFallbackToCpu), loggerFactory);
         try
         {
             Detector = new YuNetDetector(Open(Pick(options.Detector, "detection")), options.Detection);
             var embedModel = Pick(options.Embedder, "embedding");
-            Embedder = new FaceEmbedder(Open(embedModel), embedModel);
+            Embedder = new FaceEmbedder(Open(embedModel), embedModel, options.FlipAveraging);
             var emotionNames = (options.Emotion ?? manifest.Defaults["emotion"]).Split('+', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var classifiers = emotionNames.Select(n => (IEmotionClassifier)new EmotionClassifier(Open(manifest.Get(n)), manifest.Get(n))).ToList();
             EmotionClassifier = classifiers.Count == 1 ? classifiers[0] : new EnsembleEmotionClassifier(classifiers);
@@ -69,7 +73,10 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
     public ImageDecoder Decoder => _decoder;
 
     /// <summary>ONNX Runtime version string.</summary>
-    public string RuntimeVersion => _runtime.Version;
+    public string RuntimeVersion => _factory.Version;
+
+    /// <summary>Where the models run (Cpu after a CUDA request fell back).</summary>
+    public ExecutionProvider Provider => _factory.Provider;
 
     /// <inheritdoc />
     public string EmbeddingModel => Embedder.ModelVersion;
@@ -141,16 +148,15 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
     /// <summary>Opens another session on a manifest model with this analyzer's options; disposed with the analyzer.</summary>
     public OnnxSession OpenExtraSession(ModelEntry model)
     {
-        var session = _runtime.OpenSession(Store.PathOf(model), Options.Session);
+        var session = _factory.Open(Store.PathOf(model));
         lock (_sessions) _sessions.Add((model, session));
         return session;
     }
 
-    /// <summary>Releases every session and the environment.</summary>
+    /// <summary>Releases every session (the process's ONNX Runtime environment stays for its life).</summary>
     public void Dispose()
     {
         foreach (var (_, s) in _sessions) s.Dispose();
         _sessions.Clear();
-        _runtime.Dispose();
     }
 }

@@ -16,9 +16,6 @@ public sealed class VisionOptions
     /// <summary>Folder holding the fetched files; null = <c>&lt;models&gt;/cache</c>.</summary>
     public string? CacheDirectory { get; set; }
 
-    /// <summary>Path of libonnxruntime.so.1; null = the manifest's runtime file in the cache.</summary>
-    public string? RuntimeLibrary { get; set; }
-
     /// <summary>Detector model name; null = the manifest default.</summary>
     public string? Detector { get; set; }
 
@@ -36,6 +33,28 @@ public sealed class VisionOptions
 
     /// <summary>ONNX Runtime threads per session and graph optimisation.</summary>
     public OnnxSessionOptions Session { get; set; } = new();
+
+    /// <summary>
+    /// Where the models run: <c>Cpu</c> (default) or <c>Cuda</c>. Cuda needs the CUDA build
+    /// (<c>dotnet build -p:OnnxRuntimeFlavor=Cuda</c>) and CUDA 13 + cuDNN 9 on the machine (README, "GPU").
+    /// </summary>
+    public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
+
+    /// <summary>CUDA device ordinal when <see cref="ExecutionProvider"/> is Cuda (0 = the first GPU).</summary>
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>
+    /// When Cuda is asked for but cannot be had: true = one warning, then run on the CPU; false (default) = stop at
+    /// start with <see cref="ExecutionProviderUnavailableException"/>, so a GPU deployment never runs slow unnoticed.
+    /// </summary>
+    public bool CudaFallbackToCpu { get; set; }
+
+    /// <summary>
+    /// Embed each aligned face and its horizontal mirror and average before normalising (default true): balanced
+    /// pair accuracy at the calibrated threshold rises (docs/identity-threshold.md) for a second embedder run per face.
+    /// Changing it changes the stored model version, so the re-embed job recomputes existing faces.
+    /// </summary>
+    public bool FlipAveraging { get; set; } = true;
 
     /// <summary>Detection settings.</summary>
     public DetectionOptions Detection { get; set; } = new();

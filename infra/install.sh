@@ -18,7 +18,7 @@ export DEBIAN_FRONTEND=noninteractive
 t0=$(date +%s%3N)
 
 PACKAGES=(
-  libturbojpeg0 libstb0
+  libgtk-3-0  # OpenCvSharp's native runtime links it
   chromium ffmpeg
   python3-numpy python3-h5py python3-onnx
   curl jq

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches, verifies and converts every model FaceAspire uses, plus the ONNX Runtime CPU library, into a git-ignored
+# Fetches, verifies and converts every model FaceAspire uses into a git-ignored
 # cache (default models/cache/, override with FACEASPIRE_MODEL_CACHE). Every file is checked against the sha256 pinned
 # in models/manifest.json; converted models are rebuilt only when missing. Idempotent: when everything is present a
 # stamp file (manifest + scripts hash, then size and mtime of each cached file) makes a re-run take milliseconds.
@@ -21,8 +21,6 @@ py=/usr/bin/python3
 force=0
 [[ "${1:-}" == "--force" ]] && force=1
 
-ORT_PKG="onnxruntime-node@1.30.0"
-ORT_PATH="package/bin/napi-v6/linux/x64/libonnxruntime.so.1"
 FP_PKG="faceplugin-face-recognition-js@0.0.1"
 FP_MODELS=(fr_feature.onnx fr_expression.onnx fr_gender.onnx fr_landmark.onnx)
 # Shipped with every weight also listed as a graph input, and with initializers no node reads: rewritten by
@@ -85,13 +83,13 @@ ensure_python() {
   fi
 }
 
-# file -> sha256, from the manifest (runtime, models, conversion inputs). Parsed with python's json module only.
+# file -> sha256, from the manifest (models, conversion inputs). Parsed with python's json module only.
+# (ONNX Runtime itself comes from NuGet with the build: Microsoft.ML.OnnxRuntime, or .Gpu.Linux for the CUDA flavour.)
 [[ -x "$py" ]] || ensure_python
 declare -A SHA
 while read -r name sum; do SHA["$name"]="$sum"; done < <("$py" - "$manifest" << 'EOF'
 import json, sys
 m = json.load(open(sys.argv[1]))
-print(m["runtime"]["file"], m["runtime"]["sha256"])
 for model in m["models"]:
     print(model["file"], model["sha256"])
     for src in model.get("convertedFrom", {}).get("inputs", []):
@@ -141,12 +139,6 @@ from_shared_or_url() {  # from_shared_or_url SHARED_PATH URL KEY
   fi
   install_verified "$tmp/$(basename "$3")" "$3"
 }
-
-# 1. ONNX Runtime CPU library
-if ! sha_ok "$cache/libonnxruntime.so.1" libonnxruntime.so.1; then
-  npm_unpack "$ORT_PKG" "$tmp/ort" "$ORT_PATH"
-  install_verified "$tmp/ort/$ORT_PATH" libonnxruntime.so.1
-fi
 
 # 2. faceplugin models (shipped as ONNX); the ones to rewrite are kept as they ship under src/
 missing=() keys=()

@@ -4,13 +4,14 @@ using Microsoft.Extensions.Options;
 namespace FaceAspire.Api.Apis;
 
 /// <summary>
-/// Bounds how many thumbnails the Api makes at once (<see cref="ApiOptions.MaxConcurrentThumbnails"/>) and how many
-/// first requests may wait for a turn (<see cref="ApiOptions.ThumbnailQueueLimit"/>, first come first served).
+/// Bounds how many first thumbnail requests the Api has out to the workers at once
+/// (<see cref="ApiOptions.MaxConcurrentThumbnails"/>) and how many may wait for a turn
+/// (<see cref="ApiOptions.ThumbnailQueueLimit"/>, first come first served).
 /// <para>
-/// Why: making a thumbnail decodes the stored photo at full size, up to <see cref="ApiOptions.MaxPixels"/> × 3 bytes
-/// (150 MB at the default 50 megapixels) and ~1 ms of CPU per 640×480 frame, many times that for a large photo. A
-/// page of a photo library, or a script, asking for hundreds of first thumbnails at once would otherwise decode them
-/// all at once, on the cores and in the memory the ingest needs. Thumbnails already made are served without a turn.
+/// Why: making a thumbnail decodes the stored photo (in a worker, which decodes at reduced size when it can), up to
+/// <see cref="ApiOptions.MaxPixels"/> pixels. A page of a photo library, or a script, asking for hundreds of first
+/// thumbnails at once would otherwise put them all on the queue ahead of the frames the workers analyse, and hold as
+/// many requests open here. Thumbnails already made are served without a turn.
 /// </para>
 /// <para>Built on <see cref="ConcurrencyLimiter"/> (System.Threading.RateLimiting, part of ASP.NET Core).</para>
 /// </summary>

@@ -1,14 +1,22 @@
+using FaceAspire.Api.Mood;
+using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
-using FaceAspire.Vision.Imaging;
+using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace FaceAspire.Api.Apis;
 
-/// <summary><c>GET /api/frames/{id}/thumbnail</c>: a 300 px JPEG of a stored photo, made on first request.</summary>
+/// <summary><c>GET /api/frames/{id}/thumbnail</c>: a 300 px JPEG of a stored photo, made by a worker on first request.</summary>
 public static class ThumbnailsApi
 {
+    /// <summary>Longer side of a thumbnail, pixels.</summary>
+    public const int MaxSide = 300;
+
+    /// <summary>JPEG quality of a thumbnail (1–100).</summary>
+    public const int Quality = 80;
+
     /// <summary>Maps the route (API key required).</summary>
     public static IEndpointRouteBuilder MapThumbnailsApi(this IEndpointRouteBuilder app)
     {
@@ -23,12 +31,14 @@ public static class ThumbnailsApi
 
     /// <summary>
     /// 200 JPEG (cacheable: a frame's bytes never change). The first request waits for a turn at the
-    /// <see cref="ThumbnailGate"/>, decodes the stored image, makes the thumbnail (<see cref="Thumbnails.Encode"/>) and
-    /// keeps it; a request that got its turn after another made it serves that one. 404: no such frame, no stored
-    /// image, or an image that cannot be decoded. 503 with <c>Retry-After: 1</c>: too many first requests are waiting.
+    /// <see cref="ThumbnailGate"/> and asks a worker to make the thumbnail (<see cref="MakeThumbnail"/>: the Api
+    /// decodes no pixels), which the worker keeps in the database; a request that got its turn after another made it
+    /// serves that one. 404: no such frame, no stored image, or an image that cannot be decoded. 503 with
+    /// <c>Retry-After</c>: too many first requests are waiting, or no worker answered in time.
     /// </summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetThumbnail(Guid id, FaceDbContext db, IOptions<ApiOptions> options,
-        ThumbnailGate gate, HttpResponse response, CancellationToken cancellationToken)
+        IOptions<MoodOptions> requests, ThumbnailGate gate, IRequestClient<MakeThumbnail> client, HttpResponse response,
+        CancellationToken cancellationToken)
     {
         var images = db.FrameImages.AsNoTracking().Where(i => i.FrameId == id);
         var thumbnail = await images.Select(i => i.Thumbnail).FirstOrDefaultAsync(cancellationToken);
@@ -41,22 +51,29 @@ public static class ThumbnailsApi
                 return TypedResults.Problem($"Too many thumbnails are being made; at most {options.Value.ThumbnailQueueLimit} first requests wait. Retry frame {id}'s thumbnail shortly.",
                     statusCode: StatusCodes.Status503ServiceUnavailable, title: "Thumbnails busy");
             }
-            var stored = await images.Select(i => new { i.Content, i.Thumbnail }).FirstOrDefaultAsync(cancellationToken);
+            var stored = await images.Select(i => new { HasContent = i.Content.Length > 0, i.Thumbnail }).FirstOrDefaultAsync(cancellationToken);
             if (stored?.Thumbnail is { } made)
                 thumbnail = made;
-            else if (stored?.Content is not { Length: > 0 } content)
+            else if (stored is not { HasContent: true })
                 return TypedResults.Problem($"Frame {id} has no stored image.", statusCode: 404, title: "No thumbnail");
             else
             {
+                Response<ThumbnailMade, ImageRejected> answer;
                 try
                 {
-                    thumbnail = Thumbnails.Encode(content, new ImageLimits(options.Value.MaxImageBytes, options.Value.MaxPixels));
+                    answer = await client.GetResponse<ThumbnailMade, ImageRejected>(new MakeThumbnail(id, MaxSide, Quality), cancellationToken,
+                        RequestTimeout.After(s: requests.Value.RequestTimeoutSeconds));
                 }
-                catch (ImageDecodeException e)
+                catch (RequestTimeoutException)
                 {
-                    return TypedResults.Problem($"Frame {id}'s stored image cannot be decoded: {e.Message}", statusCode: 404, title: "No thumbnail");
+                    response.Headers.RetryAfter = "5";
+                    return TypedResults.Problem($"No worker made frame {id}'s thumbnail within {requests.Value.RequestTimeoutSeconds} s; retry shortly.",
+                        statusCode: StatusCodes.Status503ServiceUnavailable, title: "No worker available");
                 }
-                await images.Where(i => i.Thumbnail == null).ExecuteUpdateAsync(s => s.SetProperty(i => i.Thumbnail, thumbnail), cancellationToken);
+                if (answer.Is(out Response<ImageRejected>? rejected))
+                    return TypedResults.Problem(rejected.Message.Reason, statusCode: 404, title: "No thumbnail");
+                answer.Is(out Response<ThumbnailMade>? thumb);
+                thumbnail = thumb!.Message.Jpeg;
             }
         }
         response.Headers.CacheControl = "private, max-age=86400";

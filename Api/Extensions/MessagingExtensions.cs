@@ -24,6 +24,7 @@ public static class MessagingExtensions
             x.AddRequestClient<Core.Contracts.AnalyzeMood>(new Uri("queue:analyze-mood"));
             x.AddRequestClient<Core.Contracts.IdentifyFaces>(new Uri("queue:identify-faces"));
             x.AddRequestClient<Core.Contracts.EnrolPerson>(new Uri("queue:enrol-person"));
+            x.AddRequestClient<Core.Contracts.MakeThumbnail>(new Uri("queue:make-thumbnail"));
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(broker.Host, broker.Port, broker.VirtualHost, h =>

@@ -5,13 +5,14 @@ namespace FaceAspire.Api.Ingest;
 
 /// <summary>
 /// Validates an uploaded image BEFORE it is accepted, from its header only (Vision's <see cref="ImageSniffer"/> and
-/// <see cref="ImageDecoder.Probe"/>; no pixel decode in the Api): format, declared size, header integrity.
+/// <see cref="ImageProbe"/>; no pixel decode and no native image library in the Api): format, declared size, header
+/// integrity.
 /// Maps Vision's errors to HTTP: not an image / unsupported format → 415, over the byte or pixel limit → 413,
 /// damaged or truncated header → 400. Thread-safe singleton.
 /// </summary>
 public sealed class FrameValidator(IOptions<ApiOptions> options)
 {
-    private readonly ImageDecoder _decoder = new(new ImageLimits(options.Value.MaxImageBytes, options.Value.MaxPixels));
+    private readonly ImageProbe _probe = new(new ImageLimits(options.Value.MaxImageBytes, options.Value.MaxPixels));
 
     /// <summary>The format and upright size of <paramref name="image"/>.</summary>
     /// <exception cref="ApiProblemException">415, 413 or 400 as described on the class; the detail names the part.</exception>
@@ -20,7 +21,7 @@ public sealed class FrameValidator(IOptions<ApiOptions> options)
         ImageInfo info;
         try
         {
-            info = _decoder.Probe(image.Content);
+            info = _probe.Probe(image.Content);
         }
         catch (UnsupportedImageException e)
         {

@@ -6,10 +6,12 @@ using FaceAspire.Vision.Onnx;
 namespace FaceAspire.Cli.Commands;
 
 /// <summary>
-/// <c>bench [--seconds N] [--warmup N] [--frames DIR] [--group FILE]</c>: for a 640 × 480 single-face frame set and a
-/// group photo, frames/s and faces/s with 1 and 2 threads, per-stage ms, the models' raw Run() sum, pipeline overhead
-/// over it, and memory (working set at the start and end of each run, and the process peak). Each run is preceded by
-/// <c>--warmup</c> seconds (default 1) of the same work on one thread.
+/// <c>bench [--seconds N] [--warmup N] [--frames DIR] [--group FILE] [--threads 1|2|1,2] [--no-flip]</c>: for a
+/// 640 × 480 single-face frame set and a group photo, frames/s and faces/s with 1 and 2 threads (or those given),
+/// per-stage ms, the models' raw Run() sum, pipeline overhead over it, and memory (working set at the start and end of
+/// each run, and the process peak). Each run is preceded by <c>--warmup</c> seconds (default 1) of the same work on one
+/// thread. <c>--no-flip</c> embeds each face once instead of with its mirror (bench/compare-vision.sh uses it to
+/// compare like with like against a build from before flip averaging).
 /// </summary>
 public static class BenchCommand
 {
@@ -19,15 +21,17 @@ public static class BenchCommand
         int seconds = args.GetInt("seconds", 5);
         var warmup = TimeSpan.FromSeconds(args.GetInt("warmup", 1));
         // One intra-op thread per session: parallelism comes from frames in flight, as in the worker.
-        using var analyzer = Engine.Create(args.Get("emotion"), intraOpThreads: 1);
-        Console.WriteLine($"ONNX Runtime {analyzer.RuntimeVersion}; models: {string.Join(", ", analyzer.Sessions.Select(s => s.Model.Name))}; {Environment.ProcessorCount} cores");
+        using var analyzer = Engine.Create(args.Get("emotion"), intraOpThreads: 1, flipAveraging: !args.Has("no-flip"));
+        int[] threadCounts = [.. (args.Get("threads") ?? "1,2").Split(',').Select(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture))];
+        Console.WriteLine($"ONNX Runtime {analyzer.RuntimeVersion} on {analyzer.Provider}; models: {string.Join(", ", analyzer.Sessions.Select(s => s.Model.Name))}; " +
+            $"embedding {analyzer.EmbeddingModel}; {Environment.ProcessorCount} cores");
         var single = BenchFrames.SingleFace(analyzer, args.Get("frames"));
         var group = new List<byte[]> { File.ReadAllBytes(args.Get("group") ?? SharedData.PathOf("groups/selfie-many-people.jpg")) };
         var raw = RawRunTimes(analyzer);
         Console.WriteLine("raw Run() per call (1 thread): " + string.Join(", ", raw.Select(r => $"{r.Key} {r.Value:F2} ms")));
         foreach (var (name, frames) in new[] { ($"single-face 640x480 ({single.Count} frames)", single), ("group selfie-many-people.jpg", group) })
         {
-            foreach (int threads in new[] { 1, 2 })
+            foreach (int threads in threadCounts)
                 Measure(analyzer, name, frames, threads, seconds, warmup, raw);
         }
         Console.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB");

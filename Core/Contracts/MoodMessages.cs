@@ -51,4 +51,6 @@ public static class ImageRejectionCodes
     public const string SeveralFaces = "several_faces";
     /// <summary>The person to add faces to does not exist.</summary>
     public const string UnknownPerson = "unknown_person";
+    /// <summary>The frame has no stored image (never had one, or retention removed it).</summary>
+    public const string NoImage = "no_image";
 }

@@ -11,15 +11,16 @@ namespace FaceAspire.Core.Recognition;
 /// <param name="Intercept">Logistic intercept b.</param>
 public sealed record IdentityConfidence(double Slope, double Intercept)
 {
-    /// <summary>The fit on the shared identity pairs (4,801 pairs, 371 same; fitted slope 39.99, intercept −13.99, rounded;
-    /// p(0.30) = 0.12, p(0.36) = 0.60, p(0.45) = 0.98), ONNX Runtime 1.30.0 CPU, fr_feature; re-checked by CalibrationTests.</summary>
+    /// <summary>The fit on the shared identity pairs (4,801 pairs, 371 same; fitted slope 38.53, intercept −13.81, rounded;
+    /// p(0.30) = 0.10, p(0.36) = 0.52, p(0.45) = 0.97), ONNX Runtime 1.32.0 CPU, fr_feature with flip averaging
+    /// (docs/identity-threshold.md); re-checked by CalibrationTests.</summary>
     public static IdentityConfidence Default { get; } = new(DefaultSlope, DefaultIntercept);
 
     /// <summary>Fitted slope, see <see cref="Default"/>.</summary>
-    public const double DefaultSlope = 40.0;
+    public const double DefaultSlope = 38.5;
 
     /// <summary>Fitted intercept, see <see cref="Default"/>.</summary>
-    public const double DefaultIntercept = -14.0;
+    public const double DefaultIntercept = -13.8;
 
     /// <summary>Probability in [0, 1] that a pair with cosine similarity <paramref name="similarity"/> is the same person.</summary>
     public double Confidence(double similarity) => 1.0 / (1.0 + Math.Exp(-(Slope * similarity + Intercept)));

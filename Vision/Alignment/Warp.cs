@@ -1,49 +1,24 @@
 using FaceAspire.Vision.Imaging;
+using OpenCvSharp;
 
 namespace FaceAspire.Vision.Alignment;
 
-/// <summary>Bilinear resampling of an <see cref="RgbImage"/> under an <see cref="Affine2"/> map.</summary>
+/// <summary>Bilinear resampling of an <see cref="RgbImage"/> under an <see cref="Affine2"/> map (OpenCV warpAffine).</summary>
 public static class Warp
 {
     /// <summary>
     /// Fills <paramref name="destination"/> (RGB24, <paramref name="width"/> × <paramref name="height"/> × 3 bytes) by
     /// sampling <paramref name="source"/> at <c>map(u, v)</c> with bilinear interpolation; samples outside the image
-    /// are black (as OpenCV's warpAffine with BORDER_CONSTANT, which the models' training crops used).
+    /// are black (warpAffine with WARP_INVERSE_MAP and BORDER_CONSTANT, as the models' training crops were made).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too small.</exception>
-    public static void Bilinear(RgbImage source, in Affine2 map, int width, int height, Span<byte> destination)
+    public static unsafe void Bilinear(RgbImage source, in Affine2 map, int width, int height, Span<byte> destination)
     {
         if (destination.Length < width * height * 3) throw new ArgumentException("Destination is smaller than width × height × 3.");
-        ReadOnlySpan<byte> src = source.Pixels;
-        int sw = source.Width, sh = source.Height, stride = source.Stride;
-        int o = 0;
-        for (int v = 0; v < height; v++)
+        fixed (byte* pixels = destination)
         {
-            float x = map.B * v + map.C, y = map.E * v + map.F;
-            for (int u = 0; u < width; u++, x += map.A, y += map.D, o += 3)
-            {
-                int x0 = (int)MathF.Floor(x), y0 = (int)MathF.Floor(y);
-                float fx = x - x0, fy = y - y0;
-                if (x0 >= 0 && y0 >= 0 && x0 + 1 < sw && y0 + 1 < sh)
-                {
-                    int p = y0 * stride + x0 * 3;
-                    for (int c = 0; c < 3; c++)
-                    {
-                        float top = src[p + c] + (src[p + 3 + c] - src[p + c]) * fx;
-                        float bottom = src[p + stride + c] + (src[p + stride + 3 + c] - src[p + stride + c]) * fx;
-                        destination[o + c] = (byte)(top + (bottom - top) * fy + 0.5f);
-                    }
-                }
-                else
-                {
-                    for (int c = 0; c < 3; c++)
-                    {
-                        float top = Sample(src, sw, sh, stride, x0, y0, c) * (1 - fx) + Sample(src, sw, sh, stride, x0 + 1, y0, c) * fx;
-                        float bottom = Sample(src, sw, sh, stride, x0, y0 + 1, c) * (1 - fx) + Sample(src, sw, sh, stride, x0 + 1, y0 + 1, c) * fx;
-                        destination[o + c] = (byte)(top + (bottom - top) * fy + 0.5f);
-                    }
-                }
-            }
+            using var target = Mat.FromPixelData(height, width, MatType.CV_8UC3, (nint)pixels);
+            Apply(source, map, target);
         }
     }
 
@@ -51,10 +26,15 @@ public static class Warp
     public static RgbImage ToImage(RgbImage source, in Affine2 map, int width, int height)
     {
         var image = new RgbImage(width, height);
-        Bilinear(source, map, width, height, image.Pixels);
+        Apply(source, map, image.Mat);
         return image;
     }
 
-    private static float Sample(ReadOnlySpan<byte> src, int w, int h, int stride, int x, int y, int c) =>
-        (uint)x < (uint)w && (uint)y < (uint)h ? src[y * stride + x * 3 + c] : 0f;
+    private static void Apply(RgbImage source, in Affine2 map, Mat target)
+    {
+        // Our maps go from crop to image pixels, which is what WARP_INVERSE_MAP expects.
+        using var matrix = Mat.FromPixelData(2, 3, MatType.CV_64FC1, new double[] { map.A, map.B, map.C, map.D, map.E, map.F });
+        Cv2.WarpAffine(source.Mat, target, matrix, target.Size(), InterpolationFlags.Linear | InterpolationFlags.WarpInverseMap,
+            BorderTypes.Constant, Scalar.All(0));
+    }
 }

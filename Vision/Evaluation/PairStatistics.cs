@@ -21,6 +21,14 @@ public sealed record PairStatistics(int Pairs, int Positives, double RocAuc, flo
     public static double FalseAcceptRateAt(IReadOnlyList<ScoredPair> pairs, float threshold) =>
         pairs.Count(p => !p.Same) is var n and > 0 ? pairs.Count(p => !p.Same && p.Similarity >= threshold) / (double)n : 0;
 
+    /// <summary>Share of same-person pairs whose similarity stays below <paramref name="threshold"/>.</summary>
+    public static double FalseRejectRateAt(IReadOnlyList<ScoredPair> pairs, float threshold) =>
+        pairs.Count(p => p.Same) is var n and > 0 ? pairs.Count(p => p.Same && p.Similarity < threshold) / (double)n : 0;
+
+    /// <summary>Mean of the true-accept and true-reject rates at <paramref name="threshold"/>: 1 − (FAR + FRR) / 2.</summary>
+    public static double BalancedAccuracyAt(IReadOnlyList<ScoredPair> pairs, float threshold) =>
+        1 - (FalseAcceptRateAt(pairs, threshold) + FalseRejectRateAt(pairs, threshold)) / 2;
+
     /// <summary>Computes AUC (Mann–Whitney U) and the best-accuracy threshold.</summary>
     /// <exception cref="ArgumentException">No pairs, or only one class present.</exception>
     public static PairStatistics Compute(IReadOnlyList<ScoredPair> pairs)

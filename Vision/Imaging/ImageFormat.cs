@@ -7,21 +7,21 @@ public enum ImageFormat
 {
     /// <summary>No known signature.</summary>
     Unknown,
-    /// <summary>JPEG/JFIF/EXIF (FF D8 FF). Decoded with libjpeg-turbo.</summary>
+    /// <summary>JPEG/JFIF/EXIF (FF D8 FF). Decoded by OpenCV (libjpeg-turbo).</summary>
     Jpeg,
-    /// <summary>PNG (89 "PNG" 0D 0A 1A 0A). Decoded with stb_image.</summary>
+    /// <summary>PNG (89 "PNG" 0D 0A 1A 0A). Decoded by OpenCV (libpng).</summary>
     Png,
-    /// <summary>Windows bitmap ("BM"). Decoded with stb_image.</summary>
+    /// <summary>Windows bitmap ("BM"). Decoded by OpenCV.</summary>
     Bmp,
-    /// <summary>GIF87a/GIF89a; the first frame is decoded with stb_image.</summary>
+    /// <summary>GIF87a/GIF89a; the first frame is decoded by OpenCV.</summary>
     Gif,
-    /// <summary>Truevision TGA 2.0 (recognised only by its "TRUEVISION-XFILE." footer; TGA 1.0 has no signature).</summary>
+    /// <summary>Truevision TGA 2.0 (recognised only by its "TRUEVISION-XFILE." footer; TGA 1.0 has no signature). Not decoded.</summary>
     Tga,
-    /// <summary>Photoshop "8BPS" (composited image only). Decoded with stb_image.</summary>
+    /// <summary>Photoshop "8BPS". Recognised, not decoded.</summary>
     Psd,
-    /// <summary>Binary PGM/PPM ("P5"/"P6"). Decoded with stb_image.</summary>
+    /// <summary>Binary PGM/PPM ("P5"/"P6"). Decoded by OpenCV.</summary>
     Pnm,
-    /// <summary>Radiance RGBE ("#?RADIANCE"/"#?RGBE"), tone-mapped to 8 bits by stb_image.</summary>
+    /// <summary>Radiance RGBE ("#?RADIANCE"/"#?RGBE"). Recognised, not decoded.</summary>
     Hdr,
     /// <summary>WebP (RIFF…WEBP). Recognised, not decoded.</summary>
     WebP,

@@ -1,13 +1,15 @@
+using OpenCvSharp;
+
 namespace FaceAspire.Vision.Imaging;
 
-/// <summary>Geometric operations on <see cref="RgbImage"/>. Each returns a new image the caller disposes; inputs are not modified.</summary>
+/// <summary>Geometric operations on <see cref="RgbImage"/> (OpenCV). Each returns a new image the caller disposes; inputs are not modified.</summary>
 public static class ImageOps
 {
     /// <summary>
     /// Resamples to exactly <paramref name="width"/> × <paramref name="height"/> (aspect ratio is not preserved).
-    /// A shrinking axis uses area averaging (each output pixel is the coverage-weighted mean of the source pixels it
-    /// spans, so no aliasing); an enlarging axis uses bilinear interpolation with pixel centres at i + ½ (the
-    /// convention of OpenCV's INTER_LINEAR and INTER_AREA). Fixed-point, error ≤ 1 level per channel.
+    /// Shrinking on both axes uses area averaging (OpenCV INTER_AREA: each output pixel is the coverage-weighted mean
+    /// of the source pixels it spans, so no aliasing); otherwise bilinear interpolation with pixel centres at i + ½
+    /// (INTER_LINEAR). Fixed-point inside OpenCV, error ≤ 1 level per channel.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A target side is not positive.</exception>
     public static RgbImage Resize(RgbImage src, int width, int height)
@@ -18,10 +20,11 @@ public static class ImageOps
         var dst = new RgbImage(width, height);
         if (width == src.Width && height == src.Height)
         {
-            src.Pixels.CopyTo(dst.Pixels);
+            src.Mat.CopyTo(dst.Mat);
             return dst;
         }
-        Resampler.Resize(src, dst);
+        var interpolation = width <= src.Width && height <= src.Height ? InterpolationFlags.Area : InterpolationFlags.Linear;
+        Cv2.Resize(src.Mat, dst.Mat, new Size(width, height), 0, 0, interpolation);
         return dst;
     }
 
@@ -40,18 +43,13 @@ public static class ImageOps
         // The part of the rectangle that overlaps the source, in source coordinates (long: x + width may overflow).
         long left = Math.Max(x, 0L), right = Math.Min((long)x + width, src.Width);
         long top = Math.Max(y, 0L), bottom = Math.Min((long)y + height, src.Height);
-        if (left >= right || top >= bottom)
-        {
-            dst.Pixels.Fill(fill);
-            return dst;
-        }
-        if (left > x || right < (long)x + width || top > y || bottom < (long)y + height) dst.Pixels.Fill(fill);
-        int copyBytes = (int)(right - left) * 3;
-        int dstX = (int)(left - x) * 3;
-        for (long sy = top; sy < bottom; sy++)
-        {
-            src.Row((int)sy).Slice((int)left * 3, copyBytes).CopyTo(dst.Row((int)(sy - y)).Slice(dstX));
-        }
+        if (left >= right || top >= bottom || left > x || right < (long)x + width || top > y || bottom < (long)y + height)
+            dst.Mat.SetTo(Scalar.All(fill));
+        if (left >= right || top >= bottom) return dst;
+        var from = new Rect((int)left, (int)top, (int)(right - left), (int)(bottom - top));
+        using var source = new Mat(src.Mat, from);
+        using var target = new Mat(dst.Mat, new Rect((int)(left - x), (int)(top - y), from.Width, from.Height));
+        source.CopyTo(target);
         return dst;
     }
 
@@ -64,11 +62,17 @@ public static class ImageOps
     {
         ArgumentNullException.ThrowIfNull(src);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSide);
-        int longer = Math.Max(src.Width, src.Height);
-        if (longer <= maxSide) return Resize(src, src.Width, src.Height);
-        double scale = (double)maxSide / longer;
-        int width = src.Width >= src.Height ? maxSide : Math.Max(1, (int)Math.Round(src.Width * scale));
-        int height = src.Height > src.Width ? maxSide : Math.Max(1, (int)Math.Round(src.Height * scale));
+        var (width, height) = ThumbnailSize(src.Width, src.Height, maxSide);
         return Resize(src, width, height);
+    }
+
+    /// <summary>The size <see cref="Thumbnail"/> gives a <paramref name="width"/> × <paramref name="height"/> image.</summary>
+    public static (int Width, int Height) ThumbnailSize(int width, int height, int maxSide)
+    {
+        int longer = Math.Max(width, height);
+        if (longer <= maxSide) return (width, height);
+        double scale = (double)maxSide / longer;
+        return (width >= height ? maxSide : Math.Max(1, (int)Math.Round(width * scale)),
+                height > width ? maxSide : Math.Max(1, (int)Math.Round(height * scale)));
     }
 }

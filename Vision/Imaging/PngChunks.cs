@@ -3,8 +3,9 @@ using System.Buffers.Binary;
 namespace FaceAspire.Vision.Imaging;
 
 /// <summary>
-/// PNG structure checks that stb_image skips (it ignores CRCs and reads a missing IEND as success): IHDR for the
-/// pixel-limit check, then every chunk's length and CRC-32 and the final IEND (PNG spec, W3C 2003, §5.3–5.6).
+/// PNG structure checks made before the pixels are handed to libpng (inside OpenCV, which reports any failure as an
+/// empty image with no reason): IHDR for the pixel-limit check, then every chunk's length and CRC-32, at least one
+/// IDAT and the final IEND (PNG spec, W3C 2003, §5.3–5.6), so that "cut off" and "damaged" are told apart.
 /// </summary>
 internal static class PngChunks
 {
@@ -28,18 +29,25 @@ internal static class PngChunks
         return ((int)width, (int)height);
     }
 
-    /// <summary>Verifies every chunk up to IEND. Costs one CRC pass over the file (≈1 ms per MB).</summary>
+    /// <summary>
+    /// Verifies every chunk up to IEND and says whether the image has transparency (colour type 4 or 6, or a tRNS
+    /// chunk). Costs one CRC pass over the file (≈1 ms per MB).
+    /// </summary>
     /// <exception cref="TruncatedImageException">A chunk runs past the end of the data or IEND is missing.</exception>
-    /// <exception cref="CorruptImageException">A chunk's CRC does not match its contents.</exception>
-    public static void Verify(ReadOnlySpan<byte> png)
+    /// <exception cref="CorruptImageException">A chunk's CRC does not match its contents, a length is over 2^31 − 1,
+    /// or there is no IDAT (no image data at all).</exception>
+    public static bool Verify(ReadOnlySpan<byte> png)
     {
         int pos = SignatureLength;
+        bool sawData = false, transparent = png.Length > 25 && png[25] is 4 or 6; // IHDR colour type
         while (true)
         {
             if (pos + 12 > png.Length)
                 throw new TruncatedImageException("The PNG file is cut off: it ends before its final IEND chunk.");
             uint length = BinaryPrimitives.ReadUInt32BigEndian(png[pos..]);
-            if (length > int.MaxValue || pos + 12L + length > png.Length)
+            if (length > int.MaxValue)
+                throw new CorruptImageException($"The PNG file is damaged: a chunk declares a length of {length} bytes, more than PNG allows.");
+            if (pos + 12L + length > png.Length)
                 throw new TruncatedImageException("The PNG file is cut off in the middle of its image data.");
             var typeAndData = png.Slice(pos + 4, 4 + (int)length);
             uint stored = BinaryPrimitives.ReadUInt32BigEndian(png[(pos + 8 + (int)length)..]);
@@ -48,7 +56,13 @@ internal static class PngChunks
                 string type = System.Text.Encoding.ASCII.GetString(typeAndData[..4]);
                 throw new CorruptImageException($"The PNG file is damaged: the checksum of its '{type}' chunk does not match.");
             }
-            if (typeAndData.StartsWith("IEND"u8)) return;
+            if (typeAndData.StartsWith("IDAT"u8)) sawData = true;
+            if (typeAndData.StartsWith("tRNS"u8)) transparent = true;
+            if (typeAndData.StartsWith("IEND"u8))
+            {
+                if (!sawData) throw new CorruptImageException("The PNG file is damaged: it has no image data (no IDAT chunk).");
+                return transparent;
+            }
             pos += 12 + (int)length;
         }
     }

@@ -4,13 +4,12 @@ using System.Text.Json.Serialization;
 namespace FaceAspire.Vision.Models;
 
 /// <summary>
-/// The parsed <c>models/manifest.json</c>: which ONNX Runtime library and which model files exist, their sha256,
+/// The parsed <c>models/manifest.json</c>: which model files exist, their sha256,
 /// licence, source, tensor signatures and preprocessing. The engine is configured from it, so a better model is a
 /// manifest entry plus (at most) a small adapter. Written by hand and verified by <c>models/fetch.sh</c>.
 /// </summary>
 public sealed record ModelManifest(
     int Version,
-    RuntimeEntry Runtime,
     IReadOnlyDictionary<string, string> Defaults,
     IReadOnlyList<ModelEntry> Models)
 {
@@ -36,8 +35,8 @@ public sealed record ModelManifest(
         {
             throw new InvalidDataException($"Model manifest '{path}' is not valid JSON: {e.Message}", e);
         }
-        if (manifest is null || manifest.Models is null || manifest.Runtime is null || manifest.Defaults is null)
-            throw new InvalidDataException($"Model manifest '{path}' lacks 'runtime', 'defaults' or 'models'.");
+        if (manifest is null || manifest.Models is null || manifest.Defaults is null)
+            throw new InvalidDataException($"Model manifest '{path}' lacks 'defaults' or 'models'.");
         return manifest;
     }
 
@@ -54,9 +53,6 @@ public sealed record ModelManifest(
         Defaults.TryGetValue(task, out var name) ? Get(name)
         : throw new KeyNotFoundException($"The manifest names no default model for task '{task}'.");
 }
-
-/// <summary>The ONNX Runtime shared library entry.</summary>
-public sealed record RuntimeEntry(string File, string Sha256, string? Version, string? Source, string? Licence);
 
 /// <summary>One model file and how to feed it.</summary>
 /// <param name="Name">Unique key, e.g. <c>yunet</c>, <c>fr_feature</c>.</param>

@@ -28,9 +28,6 @@ public sealed class ModelStore
     /// <summary>The parsed manifest.</summary>
     public ModelManifest Manifest { get; }
 
-    /// <summary>Full path of the ONNX Runtime library in the cache.</summary>
-    public string RuntimeLibraryPath => Path.Combine(CacheDirectory, Manifest.Runtime.File);
-
     /// <summary>Full path of a model's file.</summary>
     /// <exception cref="FileNotFoundException">The file is not in the cache: run models/fetch.sh.</exception>
     public string PathOf(ModelEntry model)

@@ -1,74 +1,43 @@
-using Native = FaceAspire.Vision.Interop.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace FaceAspire.Vision.Onnx;
 
 /// <summary>
-/// The outputs of one <see cref="OnnxSession"/> run, in the order of <see cref="OnnxSession.Outputs"/>. Owns the
-/// native OrtValues: spans returned by <see cref="Floats(int)"/> point straight into ORT's memory (no copy) and are
-/// valid only until <see cref="Dispose"/>. Not thread-safe; read it from one thread, then dispose it.
+/// The outputs of one <see cref="OnnxSession"/> run, in the order of <see cref="OnnxSession.Outputs"/>. Owns ONNX
+/// Runtime's OrtValues: spans from <see cref="Floats(int)"/> point into its memory (no copy) and are valid only until
+/// <see cref="Dispose"/>. Read it from one thread, then dispose it.
 /// </summary>
 public sealed class OnnxOutputs : IDisposable
 {
-    private readonly record struct Slot(Native.ValueHandle Value, TensorElementType Type, long[] Shape, nint Data, long Count);
-
     private readonly OnnxSession _session;
-    private readonly Slot[] _slots;
+    private readonly IDisposableReadOnlyCollection<OrtValue> _values;
     private bool _disposed;
 
-    internal OnnxOutputs(OnnxSession session, ReadOnlySpan<nint> values)
+    internal OnnxOutputs(OnnxSession session, IDisposableReadOnlyCollection<OrtValue> values)
     {
         _session = session;
-        var handles = new Native.ValueHandle[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            // Own every value before anything can throw, so none leaks.
-            handles[i] = Native.Wrap<Native.ValueHandle>(values[i]);
-        }
-        try
-        {
-            _slots = new Slot[values.Length];
-            for (int i = 0; i < values.Length; i++)
-            {
-                // Output memory comes from the session's allocator: keep the session alive while it is readable.
-                handles[i].DependOn(session.Handle);
-                (TensorElementType type, long[] shape, nint data, long count) = Native.DescribeTensor(handles[i].Pointer);
-                _slots[i] = new Slot(handles[i], type, shape, data, count);
-            }
-        }
-        catch
-        {
-            foreach (Native.ValueHandle handle in handles)
-            {
-                handle.Dispose();
-            }
-            throw;
-        }
+        _values = values;
     }
 
     /// <summary>Number of outputs (equals <c>session.Outputs.Count</c>).</summary>
-    public int Count => _slots.Length;
-
-    /// <summary>Name of output <paramref name="index"/>.</summary>
-    public string Name(int index) => _session.Outputs[index].Name;
+    public int Count => _values.Count;
 
     /// <summary>Element type of output <paramref name="index"/>.</summary>
-    public TensorElementType ElementType(int index) => Get(index).Type;
+    public TensorElementType ElementType(int index) => Get(index).GetTensorTypeAndShape().ElementDataType;
 
-    /// <summary>Concrete shape of output <paramref name="index"/> for this run (a copy; no -1 dims).</summary>
-    public long[] Shape(int index) => (long[])Get(index).Shape.Clone();
+    /// <summary>Concrete shape of output <paramref name="index"/> for this run (no -1 dims).</summary>
+    public long[] Shape(int index) => Get(index).GetTensorTypeAndShape().Shape;
 
-    /// <summary>Elements of float output <paramref name="index"/>, row-major, in ORT's memory.</summary>
+    /// <summary>Elements of float output <paramref name="index"/>, row-major, in ONNX Runtime's memory.</summary>
     /// <exception cref="InvalidOperationException">The output is not a float tensor.</exception>
     /// <exception cref="ObjectDisposedException">These outputs were disposed.</exception>
-    public unsafe ReadOnlySpan<float> Floats(int index)
+    public ReadOnlySpan<float> Floats(int index)
     {
-        Slot slot = Get(index);
-        if (slot.Type != TensorElementType.Float)
-        {
-            throw new InvalidOperationException(
-                $"Output '{Name(index)}' holds {slot.Type} elements, not Float.");
-        }
-        return new ReadOnlySpan<float>((void*)slot.Data, checked((int)slot.Count));
+        var type = ElementType(index);
+        if (type != TensorElementType.Float)
+            throw new InvalidOperationException($"Output '{_session.Outputs[index].Name}' holds {type} elements, not Float.");
+        return Get(index).GetTensorDataAsSpan<float>();
     }
 
     /// <summary>Elements of the float output called <paramref name="name"/>.</summary>
@@ -76,25 +45,19 @@ public sealed class OnnxOutputs : IDisposable
     /// <exception cref="InvalidOperationException">The output is not a float tensor.</exception>
     public ReadOnlySpan<float> Floats(string name) => Floats(_session.OutputIndex(name));
 
-    /// <summary>Releases the native output values; spans obtained earlier must no longer be used.</summary>
+    /// <summary>Releases the output values; spans obtained earlier must no longer be used.</summary>
     public void Dispose()
     {
-        if (_disposed)
-        {
-            return;
-        }
+        if (_disposed) return;
         _disposed = true;
-        foreach (Slot slot in _slots)
-        {
-            slot.Value.Dispose();
-        }
+        _values.Dispose();
     }
 
-    private Slot Get(int index)
+    private OrtValue Get(int index)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _slots.Length);
-        return _slots[index];
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _values.Count);
+        return _values.ElementAt(index);
     }
 }

@@ -37,7 +37,16 @@ public static class FaceTensor
     /// <paramref name="read"/> (valid only during the call). Input shape [1, C, H, W] from the manifest.
     /// </summary>
     /// <exception cref="InvalidDataException">The manifest gives the model no input width/height.</exception>
-    public static T Run<T>(OnnxSession session, ModelEntry model, RgbImage image, DetectedFace face, Func<OnnxOutputs, T> read)
+    public static T Run<T>(OnnxSession session, ModelEntry model, RgbImage image, DetectedFace face, Func<OnnxOutputs, T> read) =>
+        Run(session, model, image, face, mirrored: false, (outputs, _) => read(outputs));
+
+    /// <summary>
+    /// As <see cref="Run{T}(OnnxSession, ModelEntry, RgbImage, DetectedFace, Func{OnnxOutputs, T})"/>; with
+    /// <paramref name="mirrored"/> the crop is also fed mirrored left-right (a second run on the same crop) and
+    /// <paramref name="read"/> gets both outputs (the second null without it).
+    /// </summary>
+    public static T Run<T>(OnnxSession session, ModelEntry model, RgbImage image, DetectedFace face, bool mirrored,
+        Func<OnnxOutputs, OnnxOutputs?, T> read)
     {
         var p = model.Preprocessing ?? throw new InvalidDataException($"Model '{model.Name}' has no preprocessing in the manifest.");
         int w = p.Width ?? throw new InvalidDataException($"Model '{model.Name}' needs an input width in the manifest.");
@@ -48,9 +57,13 @@ public static class FaceTensor
         try
         {
             Warp.Bilinear(image, CropMap(face, p, w, h, image.Width, image.Height), w, h, crop);
+            long[] shape = [1, channels, h, w];
             TensorWriter.Write(crop.AsSpan(0, w * h * 3), w, h, p, input.AsSpan(0, length));
-            using var outputs = session.Run(input.AsSpan(0, length), [1, channels, h, w]);
-            return read(outputs);
+            using var outputs = session.Run(input.AsSpan(0, length), shape);
+            if (!mirrored) return read(outputs, null);
+            TensorWriter.Write(crop.AsSpan(0, w * h * 3), w, h, p, input.AsSpan(0, length), mirror: true);
+            using var flipped = session.Run(input.AsSpan(0, length), shape);
+            return read(outputs, flipped);
         }
         finally
         {

@@ -66,6 +66,7 @@ public static class Extensions
             x.AddConsumer<AnalyzeMoodConsumer>(c => c.ConcurrentMessageLimit = concurrency);
             x.AddConsumer<IdentifyFacesConsumer>(c => c.ConcurrentMessageLimit = concurrency);
             x.AddConsumer<EnrolPersonConsumer>(c => c.ConcurrentMessageLimit = 1);
+            x.AddConsumer<MakeThumbnailConsumer>(c => c.ConcurrentMessageLimit = concurrency);
             x.AddConsumer<RunJobConsumer, RunJobConsumerDefinition>();
             x.AddConsumer<AnalyzeFrameFaultConsumer, FaultConsumerDefinition<AnalyzeFrameFaultConsumer>>();
             x.AddConsumer<RunJobFaultConsumer, FaultConsumerDefinition<RunJobFaultConsumer>>();

@@ -1,13 +1,19 @@
 using System.Net;
 using FaceAspire.Api.Apis;
+using FaceAspire.Testing;
 using FaceAspire.Vision.Imaging;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceAspire.Api.IntegrationTests;
 
-/// <summary>The Api with one thumbnail at a time and one request waiting.</summary>
-public sealed class OneThumbnailApiFixture : ApiFixture
+/// <summary>
+/// The Api with one thumbnail at a time and one request waiting, and a real worker process on the same database and
+/// vhost: the worker makes the thumbnails (the Api decodes no pixels).
+/// </summary>
+public sealed class OneThumbnailApiFixture : ApiFixture, IAsyncLifetime
 {
+    private ServiceProcess? _worker;
+
     /// <inheritdoc />
     protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
@@ -17,11 +23,37 @@ public sealed class OneThumbnailApiFixture : ApiFixture
 
     /// <summary>The running Api's gate.</summary>
     public ThumbnailGate Gate => App.Services.GetRequiredService<ThumbnailGate>();
+
+    /// <summary>Starts the Api (base), then one worker, and waits until its consumers are bound.</summary>
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _worker = await ServiceProcess.StartAsync(new ServiceProcessOptions("Worker")
+        {
+            Name = "worker",
+            Environment = new Dictionary<string, string>
+            {
+                ["DOTNET_ENVIRONMENT"] = "Production",
+                ["ConnectionStrings__facedb"] = AppConnectionString,
+                ["ConnectionStrings__messaging"] = AmqpUrl,
+                ["Worker__Concurrency"] = "1",
+            },
+        }, p => p.WaitForOutputAsync("Bus started", TimeSpan.FromSeconds(90)));
+    }
+
+    /// <summary>Stops the worker, then the base (Api, vhost, database).</summary>
+    public new async Task DisposeAsync()
+    {
+        if (_worker is not null)
+            await _worker.DisposeAsync();
+        await base.DisposeAsync();
+    }
 }
 
 /// <summary>
-/// <c>GET /api/frames/{id}/thumbnail</c> under load: first requests take turns at the <see cref="ThumbnailGate"/>,
-/// the queue is bounded with a 503 naming the problem, and a thumbnail already made needs no turn. The test holds
+/// <c>GET /api/frames/{id}/thumbnail</c> under load: first requests take turns at the <see cref="ThumbnailGate"/>
+/// (each turn asks the worker), the queue is bounded with a 503 naming the problem, and a thumbnail already made needs
+/// no turn. The test holds
 /// the only permit itself, so which request waits is not left to timing.
 /// </summary>
 public sealed class ThumbnailTests(OneThumbnailApiFixture api) : IClassFixture<OneThumbnailApiFixture>
@@ -46,8 +78,8 @@ public sealed class ThumbnailTests(OneThumbnailApiFixture api) : IClassFixture<O
         held.Dispose();
         var made = await waiting;
         Assert.Equal(HttpStatusCode.OK, made.StatusCode);
-        using (var image = new ImageDecoder(new ImageLimits()).Decode(await made.Content.ReadAsByteArrayAsync()))
-            Assert.Equal(Thumbnails.MaxSide, Math.Max(image.Width, image.Height));
+        var info = new ImageProbe().Probe(await made.Content.ReadAsByteArrayAsync());
+        Assert.Equal((ImageFormat.Jpeg, ThumbnailsApi.MaxSide), (info.Format, Math.Max(info.Width, info.Height)));
 
         using (await api.Gate.EnterAsync(CancellationToken.None))
         {

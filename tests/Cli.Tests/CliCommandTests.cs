@@ -60,6 +60,45 @@ public sealed class CliCommandTests
         Assert.True(same.GetProperty("similarity").GetDouble() > different.GetProperty("similarity").GetDouble());
     }
 
+    [SharedDataFact]
+    public void BenchPrintsBothWorkloadsAndNoFlipEmbedsOnceUnderItsOwnModelTag()
+    {
+        string[] quick = ["bench", "--seconds", "1", "--warmup", "0", "--threads", "1"];
+        var (code, flip, stderr) = Run(quick);
+        Assert.True(code == 0, stderr);
+        var (noFlipCode, noFlip, noFlipErr) = Run([.. quick, "--no-flip"]);
+        Assert.True(noFlipCode == 0, noFlipErr);
+        foreach (var output in new[] { flip, noFlip })
+        {
+            Assert.Matches(@"single-face 640x480 \(\d+ frames\), 1 thread\(s\), [\d.]+ s: [\d.]+ frames/s", output);
+            Assert.Matches(@"group selfie-many-people\.jpg, 1 thread\(s\), [\d.]+ s: [\d.]+ frames/s, [\d.]+ faces/s", output);
+            Assert.DoesNotContain("2 thread(s)", output);
+        }
+        // The stored tag names the pipeline, so vectors of the two are never compared.
+        Assert.Matches(@"embedding fr_feature@87aacdfe5751\+flip-[0-9a-f]{8}", flip);
+        Assert.Matches(@"embedding fr_feature@87aacdfe5751\+single-[0-9a-f]{8}", noFlip);
+    }
+
+    [SharedDataFact]
+    public void OnnxRuntimeWritesNothingUnderTheCacheFolder()
+    {
+        // ONNX Runtime 1.32 writes a device id and a telemetry event queue under $XDG_CACHE_HOME/Microsoft/ when its
+        // environment is created, unless ORT_DISABLE_TELEMETRY is set; Vision sets it natively before that.
+        var cache = Path.Combine(Path.GetTempPath(), $"faceaspire-xdg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(cache);
+        try
+        {
+            var environment = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cache, ["ORT_DISABLE_TELEMETRY"] = null };
+            var (code, _, stderr) = RunWith(environment, "analyze", Data("groups/couple.jpg"), "--json");
+            Assert.True(code == 0, stderr);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(cache, "*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
     [Fact]
     public void AnUnknownCommandIsAUsageErrorWithExitCode2()
     {
@@ -75,10 +114,18 @@ public sealed class CliCommandTests
         return JsonDocument.Parse(stdout).RootElement;
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args) => RunWith(new Dictionary<string, string?>(), args);
+
+    // environment: variables to set for the CLI; a null value removes an inherited one.
+    private static (int Code, string Stdout, string Stderr) RunWith(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "FaceAspire.Cli.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) psi.Environment.Remove(name);
+            else psi.Environment[name] = value;
+        }
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using FaceAspire.Vision.Imaging;
-using TJ = FaceAspire.Vision.Interop.TurboJpeg;
+using OpenCvSharp;
 
 namespace FaceAspire.Vision.Tests.Imaging;
 
@@ -11,39 +11,13 @@ public sealed class DecodeTests
     private readonly ImageDecoder _decoder = new();
 
     [Fact]
-    public void CmykJpegComesBackInTheRightColours()
-    {
-        // libjpeg-turbo's CMYK convention (cmyk.h) stores inverted samples, 255 = no ink, like Adobe does.
-        (byte C, byte M, byte Y, byte K)[] inks = [(255, 0, 0, 255), (0, 255, 0, 255), (0, 0, 255, 255), (255, 255, 255, 128)];
-        (byte, byte, byte)[] expected = [Red, Green, Blue, (128, 128, 128)]; // magenta+yellow inks make red, etc.
-        const int size = 64;
-        var cmyk = new byte[size * size * 4];
-        for (int y = 0; y < size; y++)
-            for (int x = 0; x < size; x++)
-            {
-                var ink = inks[(y < size / 2 ? 0 : 2) + (x < size / 2 ? 0 : 1)];
-                int o = (y * size + x) * 4;
-                (cmyk[o], cmyk[o + 1], cmyk[o + 2], cmyk[o + 3]) = ink;
-            }
-        byte[] jpeg = TurboJpegCodec.Encode(cmyk, size, size, TJ.PixelFormatCmyk, TJ.Subsampling444, 95);
-        Assert.True(JpegMarkers.Scan(jpeg).HasAdobe, "TurboJPEG writes CMYK as Adobe YCCK");
-
-        using var image = _decoder.Decode(jpeg);
-        Assert.Equal((size, size), (image.Width, image.Height));
-        int q = size / 4, r = size * 3 / 4;
-        TestImages.AssertColour(expected[0], TestImages.Get(image, q, q), 8, "top-left");
-        TestImages.AssertColour(expected[1], TestImages.Get(image, r, q), 8, "top-right");
-        TestImages.AssertColour(expected[2], TestImages.Get(image, q, r), 8, "bottom-left");
-        TestImages.AssertColour(expected[3], TestImages.Get(image, r, r), 8, "bottom-right");
-    }
-
-    [Fact]
     public void GrayscaleJpegBecomesNeutralRgb()
     {
         const int w = 48, h = 32;
         var gray = new byte[w * h];
         for (int i = 0; i < gray.Length; i++) gray[i] = (byte)(i % w * 255 / (w - 1));
-        byte[] jpeg = TurboJpegCodec.Encode(gray, w, h, TJ.PixelFormatGray, TJ.SubsamplingGray, 95);
+        using var plane = Mat.FromPixelData(h, w, MatType.CV_8UC1, gray);
+        byte[] jpeg = JpegEncoder.EncodeBgr(plane, 95); // a one-component (grayscale) JPEG
         using var image = _decoder.Decode(jpeg);
         Assert.Equal((w, h), (image.Width, image.Height));
         for (int x = 0; x < w; x += 7)
@@ -151,31 +125,25 @@ public sealed class DecodeTests
     [Fact]
     public void EveryExifOrientationMatchesItsDefinition()
     {
-        // Exact, lossless check of all eight orientations: stored pixel (x, y) must be displayed at (dx, dy) as
-        // EXIF 2.32 §4.6.4 defines (e.g. 6 = stored row 0 becomes the right-hand column).
-        using var stored = TestImages.Gradient(5, 3);
+        // Stored quadrants red | green over blue | white; where each lands after orientation 1..8 as EXIF 2.32 §4.6.4
+        // defines it (e.g. 6 = stored row 0 becomes the right-hand column), and the probe's size agrees.
+        using var stored = TestImages.Quadrants(64, 32, Red, Green, Blue, White);
+        byte[] plain = JpegEncoder.Encode(stored, 98);
         for (int orientation = 1; orientation <= 8; orientation++)
         {
-            using var copy = ImageOps.Resize(stored, 5, 3);
-            var upright = ExifOrientation.Apply(copy, orientation);
-            try
+            byte[] jpeg = TestImages.WithExifOrientation(plain, orientation);
+            using var upright = _decoder.Decode(jpeg);
+            bool swap = orientation >= 5;
+            Assert.Equal(swap ? (32, 64) : (64, 32), (upright.Width, upright.Height));
+            Assert.Equal((upright.Width, upright.Height), (_decoder.Probe(jpeg).Width, _decoder.Probe(jpeg).Height));
+            foreach (var (x, y, colour) in new[] { (16, 8, Red), (48, 8, Green), (16, 24, Blue), (48, 24, White) })
             {
-                bool swap = orientation >= 5;
-                Assert.Equal(swap ? (3, 5) : (5, 3), (upright.Width, upright.Height));
-                for (int y = 0; y < 3; y++)
-                    for (int x = 0; x < 5; x++)
-                    {
-                        var (dx, dy) = orientation switch
-                        {
-                            1 => (x, y), 2 => (4 - x, y), 3 => (4 - x, 2 - y), 4 => (x, 2 - y),
-                            5 => (y, x), 6 => (2 - y, x), 7 => (2 - y, 4 - x), _ => (y, 4 - x),
-                        };
-                        Assert.Equal(TestImages.Get(stored, x, y), TestImages.Get(upright, dx, dy));
-                    }
-            }
-            finally
-            {
-                if (!ReferenceEquals(upright, copy)) upright.Dispose();
+                var (dx, dy) = orientation switch
+                {
+                    1 => (x, y), 2 => (63 - x, y), 3 => (63 - x, 31 - y), 4 => (x, 31 - y),
+                    5 => (y, x), 6 => (31 - y, x), 7 => (31 - y, 63 - x), _ => (y, 63 - x),
+                };
+                TestImages.AssertColour(colour, TestImages.Get(upright, dx, dy), 24, $"orientation {orientation}, stored ({x}, {y})");
             }
         }
     }

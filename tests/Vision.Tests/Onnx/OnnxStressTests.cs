@@ -16,10 +16,10 @@ public sealed class OnnxStressTests(ITestOutputHelper output)
 {
     private const long Tolerance = 8L * 1024 * 1024;
 
-    [OrtFact]
+    [Fact]
     public void TenThousandRunsKeepMemoryFlat()
     {
-        using OnnxSession session = OrtLibrary.Runtime.OpenSession(TestModels.Affine);
+        using OnnxSession session = OrtLibrary.Sessions.Open(TestModels.Affine);
         // 1000 rows: each run makes 20 KB of outputs, so leaking them would cost ~200 MB over the loop.
         float[] x = Enumerable.Range(0, 3000).Select(i => (float)(i % 11)).ToArray();
         long[] shape = [1000, 3];
@@ -42,10 +42,10 @@ public sealed class OnnxStressTests(ITestOutputHelper output)
         Assert.InRange(privateAfter - privateBefore, long.MinValue, Tolerance);
     }
 
-    [OrtFact]
+    [Fact]
     public void ConcurrentRunsOnOneSessionMatchSequentialRuns()
     {
-        using OnnxSession session = OrtLibrary.Runtime.OpenSession(TestModels.Affine);
+        using OnnxSession session = OrtLibrary.Sessions.Open(TestModels.Affine);
         const int threads = 4, runsPerThread = 300, rows = 64;
         float[][] inputs = [.. Enumerable.Range(0, threads * runsPerThread).Select(MakeInput)];
         float[][] sequential = [.. inputs.Select(x => RunOnce(session, x))];

@@ -3,52 +3,10 @@ using static FaceAspire.Vision.Tests.Onnx.OnnxModelWriter;
 
 namespace FaceAspire.Vision.Tests.Onnx;
 
-/// <summary>
-/// The real ONNX Runtime library, loaded once for all ORT tests (one OrtEnv per process is ORT's own rule).
-/// Found the way production finds it: FACEASPIRE_ORT_LIBRARY, else models/cache/ above the test binaries.
-/// </summary>
+/// <summary>One session factory for the ONNX Runtime tests (the process has one ONNX Runtime environment anyway).</summary>
 internal static class OrtLibrary
 {
-    private static readonly Lazy<(OnnxRuntime? Runtime, string? Missing)> s_loaded = new(() =>
-    {
-        try
-        {
-            return (OnnxRuntime.Create(), null);
-        }
-        catch (DllNotFoundException e)
-        {
-            return (null, $"ONNX Runtime library not available (run models/fetch.sh): {e.Message}");
-        }
-    });
-
-    internal static string? MissingReason => s_loaded.Value.Missing;
-
-    internal static OnnxRuntime Runtime =>
-        s_loaded.Value.Runtime ?? throw new InvalidOperationException(MissingReason);
-}
-
-/// <summary>A fact that is skipped, with the reason, when libonnxruntime.so.1 cannot be found.</summary>
-public sealed class OrtFactAttribute : FactAttribute
-{
-    public OrtFactAttribute()
-    {
-        if (OrtLibrary.MissingReason is { } reason)
-        {
-            Skip = reason;
-        }
-    }
-}
-
-/// <summary>A theory that is skipped, with the reason, when libonnxruntime.so.1 cannot be found.</summary>
-public sealed class OrtTheoryAttribute : TheoryAttribute
-{
-    public OrtTheoryAttribute()
-    {
-        if (OrtLibrary.MissingReason is { } reason)
-        {
-            Skip = reason;
-        }
-    }
+    internal static OnnxSessionFactory Sessions { get; } = new();
 }
 
 /// <summary>Tiny models written into a temporary directory, with their exact expected outputs.</summary>

@@ -36,7 +36,6 @@ public sealed class ModelsFactAttribute : FactAttribute
             try
             {
                 var store = new ModelStore();
-                if (!File.Exists(store.RuntimeLibraryPath)) return $"{store.RuntimeLibraryPath} missing: run models/fetch.sh";
                 foreach (var m in store.Manifest.Defaults.Values.SelectMany(v => v.Split('+')).Select(store.Manifest.Get))
                     if (!File.Exists(Path.Combine(store.CacheDirectory, m.File))) return $"model {m.File} missing: run models/fetch.sh";
                 return null;
