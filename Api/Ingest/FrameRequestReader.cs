@@ -106,6 +106,11 @@ public static class FrameRequestReader
         {
             throw ApiProblemException.BadRequest($"The multipart body is malformed: {e.Message}");
         }
+        catch (IOException e) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // A body that does not use the boundary its Content-Type declares ends the reader's stream early.
+            throw ApiProblemException.BadRequest($"The multipart body does not match its Content-Type's boundary: {e.Message}");
+        }
         if (form.Files.Count == 0)
             throw ApiProblemException.BadRequest("The multipart request holds no file; attach the image(s) as file parts.");
         if (form.Files.Count > options.MaxFilesPerRequest)

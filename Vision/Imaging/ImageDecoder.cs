@@ -82,13 +82,7 @@ public sealed class ImageDecoder
 
     // Header, limits and structure: everything that can be said before pixels are decoded; and whether it is a PNG
     // with transparency, which is composited over white.
-    private (ImageInfo Info, bool Transparent) Prepare(ReadOnlySpan<byte> data)
-    {
-        var info = _probe.Probe(data);
-        if (info.Format == ImageFormat.Jpeg && !JpegMarkers.Scan(data, throughScans: true).Complete)
-            throw new TruncatedImageException("The JPEG file is cut off: it ends before all of the image data (the upload or copy was probably interrupted).");
-        return (info, info.Format == ImageFormat.Png && PngChunks.Verify(data));
-    }
+    private (ImageInfo Info, bool Transparent) Prepare(ReadOnlySpan<byte> data) => _probe.Inspect(data);
 
     // imdecode returns an empty matrix for most failures but throws for a few (its own size cap among them).
     private static Mat ImDecode(ReadOnlySpan<byte> data, ImreadModes mode, ImageInfo info)

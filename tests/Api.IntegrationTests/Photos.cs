@@ -41,6 +41,23 @@ internal static class Photos
         return ms.ToArray();
     }
 
+    /// <summary>A PNG with a valid 16×16 IHDR and IEND (valid CRCs) but no IDAT: nothing to decode.</summary>
+    public static byte[] PngWithoutImageData()
+    {
+        using var ms = new MemoryStream();
+        ms.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, 16);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), 16);
+        ihdr[8] = 8; ihdr[9] = 2;
+        Chunk(ms, "IHDR", ihdr);
+        Chunk(ms, "IEND", []);
+        return ms.ToArray();
+    }
+
+    /// <summary>A GIF89a with a 16×16 logical screen and its trailer, but no frame.</summary>
+    public static byte[] GifWithoutFrames() => [.. "GIF89a"u8, 16, 0, 16, 0, 0x00, 0, 0, 0x3B];
+
     private static void Chunk(Stream s, string type, byte[] data)
     {
         Span<byte> len = stackalloc byte[4];

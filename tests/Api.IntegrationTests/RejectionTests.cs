@@ -32,6 +32,16 @@ public sealed class RejectionTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task APngWithoutImageDataAndAGifWithoutFramesAre400NotLeftForAWorker()
+    {
+        var png = await Http.ExpectProblemAsync(await api.Client.PostAsync("api/frames", Http.Raw(Photos.PngWithoutImageData(), "image/png")), HttpStatusCode.BadRequest);
+        Assert.Contains("no image data", png.GetProperty("detail").GetString());
+        var gif = await Http.ExpectProblemAsync(await api.Client.PostAsync("api/frames", Http.Raw(Photos.GifWithoutFrames(), "image/gif")), HttpStatusCode.BadRequest);
+        Assert.Contains("no frames", gif.GetProperty("detail").GetString());
+        await AssertNothingStoredOrQueuedAsync();
+    }
+
+    [Fact]
     public async Task TextSentAsImageJpegIs415()
     {
         await Http.ExpectProblemAsync(await api.Client.PostAsync("api/frames", Http.Raw(Encoding.UTF8.GetBytes("just some text, not a photo"))),
