@@ -32,6 +32,15 @@ public sealed class AdminOptions
     /// <summary>Queue whose depth and consumer count the dashboard shows (consumers = workers online).</summary>
     public string AnalyzeQueue { get; set; } = "analyze-frame";
 
+    /// <summary>Wrong passwords within <see cref="LockoutMinutes"/> after which sign-in is locked for that user name and
+    /// that client address (1–100; default 5).</summary>
+    [Range(1, 100)]
+    public int LockoutFailures { get; set; } = 5;
+
+    /// <summary>The counting window and the lockout's length, minutes (1–1440; default 15).</summary>
+    [Range(1, 1440)]
+    public int LockoutMinutes { get; set; } = 15;
+
     /// <summary>True when <see cref="Username"/> and <see cref="PasswordHash"/> are both configured.</summary>
     public bool HasConfiguredUser => !string.IsNullOrWhiteSpace(Username) && !string.IsNullOrWhiteSpace(PasswordHash);
 }

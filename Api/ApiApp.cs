@@ -12,7 +12,8 @@ public static class ApiApp
 {
     /// <summary>
     /// The configured, not yet started application: service defaults, <see cref="Extensions.Extensions.AddApplicationServices"/>,
-    /// then the middleware (exception handler → ProblemDetails, status-code pages, authentication, authorization),
+    /// then the middleware (exception handler → ProblemDetails, status-code pages, authentication, rate limits
+    /// (<see cref="Auth.RateLimits"/>), authorization),
     /// <c>/health</c> and <c>/alive</c>, <c>/openapi/v1.json</c> (and the Scalar reference page at <c>/scalar</c> in
     /// Development) and the <c>/api</c> groups.
     /// </summary>
@@ -30,6 +31,8 @@ public static class ApiApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        // After authentication, so a request is counted against its key; before the endpoints.
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapDefaultEndpoints();

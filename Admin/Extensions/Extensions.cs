@@ -26,6 +26,7 @@ public static class Extensions
         services.AddSingleton<PersonMerger>();
         services.AddSingleton<MergeSuggestions>();
         services.AddSingleton<AdminAccounts>();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<Core.Jobs.JobStore>();
         services.AddScoped<EmotionQueries>();
@@ -48,6 +49,8 @@ public static class Extensions
                 o.Cookie.Name = "faceaspire.admin";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
+                // Secure whenever the admin is reached over HTTPS (behind a TLS proxy, forward the scheme).
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
             });
@@ -58,10 +61,11 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>The error handler (production), the database-unavailable page, static files (public), then
-    /// authentication and authorization, then the pages.</summary>
+    /// <summary>The security headers (<see cref="SecurityHeaders"/>), the error handler (production), the
+    /// database-unavailable page, static files (public), then authentication and authorization, then the pages.</summary>
     public static WebApplication UseAdminPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error");
         app.UseDatabaseUnavailablePage();

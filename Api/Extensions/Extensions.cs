@@ -41,6 +41,7 @@ public static class Extensions
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
+        services.AddApiRateLimits(builder.Configuration);
         services.AddSingleton<ApiKeyValidator>();
         services.AddHostedService<ApiKeyBootstrapper>();
 
