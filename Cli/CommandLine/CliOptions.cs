@@ -49,8 +49,9 @@ public static class CliOptions
             HelpName = "N[,N…]";
         }
 
-        /// <summary>The list given, or the default.</summary>
-        public int[] ValueOf(ParseResult result) => result.GetValue(this) ?? _default;
+        /// <summary>The list given, or the default when the option is absent (System.CommandLine then gives an
+        /// empty array, not null).</summary>
+        public int[] ValueOf(ParseResult result) => result.GetResult(this) is null ? _default : result.GetValue(this)!;
     }
 
     /// <summary>A number option (invariant culture, e.g. <c>0.1</c>).</summary>

@@ -38,6 +38,20 @@ public sealed class BenchCommandLineTests
         Assert.Equal("", output);
     }
 
+    [Theory]
+    [InlineData("vision", "--threads", new[] { 1, 2 })]
+    [InlineData("vision --threads 2", "--threads", new[] { 2 })]
+    [InlineData("vision --threads 1,2,4", "--threads", new[] { 1, 2, 4 })]
+    [InlineData("ingest", "-c", new[] { 16 })]
+    [InlineData("ingest -c 16,32,64", "-c", new[] { 16, 32, 64 })]
+    public void AListOptionIsItsDefaultWhenAbsentAndWhatWasGivenOtherwise(string commandLine, string option, int[] expected)
+    {
+        var result = BenchCommands.Create().Parse(commandLine.Split(' '));
+        Assert.Empty(result.Errors);
+        var list = (FaceAspire.Cli.CommandLine.CliOptions.IntListOption)result.CommandResult.Command.Options.Single(o => o.Name == option);
+        Assert.Equal(expected, list.ValueOf(result));
+    }
+
     [Fact]
     public async Task TheIngestImageMustBeAJpeg()
     {
