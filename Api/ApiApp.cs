@@ -5,7 +5,7 @@ using Scalar.AspNetCore;
 namespace FaceAspire.Api;
 
 /// <summary>
-/// Builds the Api web application. Program.cs uses it, and so do the integration tests and <c>bench-ingest</c>,
+/// Builds the Api web application. Program.cs uses it, and so do the integration tests and the ingest bench,
 /// which host the real Api (Kestrel on loopback) in their own process.
 /// </summary>
 public static class ApiApp

@@ -18,13 +18,14 @@ public static class ImageFiles
     /// Files are returned as given (so an unreadable one gets an error line); folders are walked recursively for
     /// image extensions, sorted by path for stable output.
     /// </summary>
-    /// <exception cref="UsageException">A path does not exist.</exception>
+    /// <exception cref="FileNotFoundException">A path does not exist (the commands check paths when they parse, so
+    /// this means it went away since).</exception>
     public static IEnumerable<string> Expand(IEnumerable<string> paths)
     {
         foreach (var path in paths)
         {
             if (File.Exists(path)) { yield return path; continue; }
-            if (!Directory.Exists(path)) throw new UsageException($"No such file or folder: {path}");
+            if (!Directory.Exists(path)) throw new FileNotFoundException($"No such file or folder: {path}", path);
             foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
                          .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
                          .Order(StringComparer.Ordinal))

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Vision throughput of this checkout against a baseline commit, measured interleaved in one invocation.
 #
-# Builds the CLI of BASE (default baa45d2, the last commit on our own ONNX Runtime binding and codecs) and of this
-# checkout into separate folders under artifacts/compare-vision/, then runs `bench` alternately, round after round:
-# base, new with --no-flip (the same work as the base: one embedder run per face), new with flip averaging. Prints
+# Builds the CLI and the vision benchmark of BASE (default baa45d2, the last commit on our own ONNX Runtime binding and
+# codecs) and of this checkout into separate folders under artifacts/compare-vision/, then runs the vision benchmark
+# (`FaceAspire.Bench vision`; `FaceAspire.Cli bench` in a checkout from before bench/Bench) alternately, round after
+# round: base, new with --no-flip (the same work as the base: one embedder run per face), new with flip averaging. Prints
 # each run's single-face frames/s and group-photo faces/s (1 and 2 threads) and the medians, the ratios new/base
 # (target >= 0.95) and the cost of flip averaging (flip/no-flip). Each build makes its 640 x 480 frames from the same
 # photos of ../shared/data. The baseline fetches its own ONNX Runtime library and models with its own fetch.sh.
@@ -43,22 +44,38 @@ fi
 log "baseline models ($rev's own fetch.sh)"
 FACEASPIRE_SHARED="$shared" FACEASPIRE_MODEL_CACHE="$work/base-$rev/cache" "$src/models/fetch.sh" >&2
 "$repo/models/fetch.sh" >&2
+build() {  # build CHECKOUT OUT: its CLI into OUT/cli and, where it has one, its bench project into OUT/bench
+  dotnet build "$1/Cli/Cli.csproj" -c Release -nologo -v q -clp:ErrorsOnly -o "$2/cli" >&2
+  if [[ -f "$1/bench/Bench/Bench.csproj" ]]; then
+    dotnet build "$1/bench/Bench/Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly -o "$2/bench" >&2
+  fi
+}
+vision_bench() {  # vision_bench OUT: the vision benchmark's command in a build (the bench project's, else the CLI's), a word a line
+  if [[ -f "$1/bench/FaceAspire.Bench.dll" ]]; then printf '%s\n' "$1/bench/FaceAspire.Bench.dll" vision
+  else printf '%s\n' "$1/cli/FaceAspire.Cli.dll" bench; fi
+}
 log "building $rev and this checkout"
-dotnet build "$src/Cli/Cli.csproj" -c Release -nologo -v q -clp:ErrorsOnly -o "$work/base-$rev/bin" >&2
-dotnet build "$repo/Cli/Cli.csproj" -c Release -nologo -v q -clp:ErrorsOnly -o "$work/new/bin" >&2
+build "$src" "$work/base-$rev/bin"
+build "$repo" "$work/new/bin"
 
-run() {  # run NAME "BENCH OPTIONS" CLI...: one bench, its result lines as "NAME threads single_fps group_faces_per_s"
+run() {  # run NAME "BENCH OPTIONS" BENCH...: one bench, its result lines as "NAME threads single_fps group_faces_per_s"
   local name="$1" options="$2"; shift 2
   local out
   # shellcheck disable=SC2086 # the options are words
-  out="$("$@" bench --seconds "$seconds" --warmup 1 $options 2>&1)" || { echo "$out" >&2; exit 1; }
+  out="$("$@" --seconds "$seconds" --warmup 1 $options 2>&1)" || { echo "$out" >&2; exit 1; }
   sed -nE 's/^single-face.*, ([0-9]+) thread\(s\).*: ([0-9.]+) frames\/s.*/single \1 \2/p
             s/^group.*, ([0-9]+) thread\(s\).*, ([0-9.]+) faces\/s.*/group \1 \2/p' <<< "$out" \
     | awk -v n="$name" '$1 == "single" { s[$2] = $3 } $1 == "group" { g[$2] = $3 } END { for (t in s) print n, t, s[t], g[t] }' | sort -k2n
 }
 
-base_cli=(nice -n "$niceness" env FACEASPIRE_MODELS="$src/models" FACEASPIRE_MODEL_CACHE="$work/base-$rev/cache" dotnet "$work/base-$rev/bin/FaceAspire.Cli.dll")
-new_cli=(nice -n "$niceness" env FACEASPIRE_MODELS="$repo/models" dotnet "$work/new/bin/FaceAspire.Cli.dll")
+base_env=(nice -n "$niceness" env FACEASPIRE_MODELS="$src/models" FACEASPIRE_MODEL_CACHE="$work/base-$rev/cache" dotnet)
+new_env=(nice -n "$niceness" env FACEASPIRE_MODELS="$repo/models" dotnet)
+base_cli=("${base_env[@]}" "$work/base-$rev/bin/cli/FaceAspire.Cli.dll")
+new_cli=("${new_env[@]}" "$work/new/bin/cli/FaceAspire.Cli.dll")
+mapfile -t base_vision < <(vision_bench "$work/base-$rev/bin")
+mapfile -t new_vision < <(vision_bench "$work/new/bin")
+base_bench=("${base_env[@]}" "${base_vision[@]}")
+new_bench=("${new_env[@]}" "${new_vision[@]}")
 results="$(mktemp)" cpu="$(mktemp)"
 trap 'rm -f "$results" "$cpu"' EXIT
 mapfile -t photos < <(find "$shared/data/identities/face_recognition/knn_examples/train" "$shared/data/identities/deepface" \
@@ -82,9 +99,9 @@ cpu_run() {  # cpu_run NAME CLI...: "NAME ms_per_photo ms_per_group_photo" from 
 }
 for (( r = 1; r <= rounds; r++ )); do
   log "round $r of $rounds"
-  run "base-$rev" "" "${base_cli[@]}" | tee -a "$results"
-  run new-no-flip --no-flip "${new_cli[@]}" | tee -a "$results"
-  run new-flip "" "${new_cli[@]}" | tee -a "$results"
+  run "base-$rev" "" "${base_bench[@]}" | tee -a "$results"
+  run new-no-flip --no-flip "${new_bench[@]}" | tee -a "$results"
+  run new-flip "" "${new_bench[@]}" | tee -a "$results"
   cpu_run "base-$rev" "${base_cli[@]}" >> "$cpu"
   cpu_run new-no-flip env Vision__FlipAveraging=false "${new_cli[@]}" >> "$cpu"
   cpu_run new-flip "${new_cli[@]}" >> "$cpu"

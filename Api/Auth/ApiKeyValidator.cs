@@ -11,7 +11,7 @@ namespace FaceAspire.Api.Auth;
 /// request, not one query; a revoked key therefore stops working within that delay. Unknown keys are never
 /// cached (the cache cannot be flooded with guesses). Concurrent requests with the same uncached key share one
 /// lookup: without that, the first burst after a start or an expiry ran one query per request, and the pool opened a
-/// connection for each (16 for <c>bench-ingest</c>'s 16 connections) and kept them. Thread-safe singleton.
+/// connection for each (16 for the ingest bench's 16 connections) and kept them. Thread-safe singleton.
 /// </summary>
 public sealed class ApiKeyValidator(NpgsqlDataSource dataSource, IOptions<ApiOptions> options, TimeProvider time)
 {

@@ -26,7 +26,7 @@ public sealed class IngestGroupCommit(NpgsqlDataSource dataSource, FrameIngest i
     public static readonly Meter Meter = new("FaceAspire.Ingest");
 
     /// <summary>Histogram <c>faceaspire.ingest.commit.frames</c>: images per group-commit statement (1 to
-    /// <see cref="ApiOptions.IngestMaxBatch"/>); <c>bench-ingest</c> prints its mean.</summary>
+    /// <see cref="ApiOptions.IngestMaxBatch"/>); the ingest bench (bench/Bench <c>ingest</c>) prints its mean.</summary>
     public static readonly Histogram<int> FramesPerCommit = Meter.CreateHistogram<int>("faceaspire.ingest.commit.frames", "{frame}",
         "Images written by one group-commit statement");
 

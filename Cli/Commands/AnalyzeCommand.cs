@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Text.Json;
+using FaceAspire.Cli.CommandLine;
 using FaceAspire.Vision;
 using FaceAspire.Vision.Emotion;
 using FaceAspire.Vision.Imaging;
@@ -6,19 +8,30 @@ using Spectre.Console;
 
 namespace FaceAspire.Cli.Commands;
 
-/// <summary><c>analyze PATH... [--json] [--embeddings]</c>: one JSON line (or table rows) per image; errors do not stop the run.</summary>
+/// <summary><c>analyze PATH... [--json] [--embeddings] [--emotion MODEL]</c>: one JSON line (or table rows) per image; errors do not stop the run.</summary>
 public static class AnalyzeCommand
 {
-    /// <summary>Runs the command; exit code 0 even when some files fail (each gets an error).</summary>
-    public static int Run(CliArgs args)
+    /// <summary>The command, its arguments and options.</summary>
+    public static Command Create()
     {
-        if (args.Positional.Count == 0) throw new UsageException("analyze needs at least one file or folder.");
-        bool json = args.Has("json"), embeddings = args.Has("embeddings");
-        using var analyzer = Engine.Create(args.Get("emotion"), intraOpThreads: 2);
+        var paths = CliOptions.ExistingPaths("PATH", "Image files, or folders walked recursively for .jpg, .jpeg, .png and .bmp", ArgumentArity.OneOrMore);
+        var json = new Option<bool>("--json") { Description = "One JSON object per image per line (schema in the README) instead of a table" };
+        var embeddings = new Option<bool>("--embeddings") { Description = "With --json: each face's 512-d embedding" };
+        var emotion = Engine.EmotionOption();
+        var command = new Command("analyze", "Faces, emotion, age and gender per image: a table, or JSON lines") { paths, json, embeddings, emotion };
+        Engine.AddChecks(command, emotion);
+        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(json), r.GetValue(embeddings), r.GetValue(emotion)));
+        return command;
+    }
+
+    /// <summary>Analyses every image; exit code 0 even when some files fail (each gets an error).</summary>
+    public static int Run(IReadOnlyList<string> paths, bool json, bool embeddings, string? emotion)
+    {
+        using var analyzer = Engine.Create(emotion, intraOpThreads: 2);
         var request = new AnalysisRequest(Embeddings: embeddings);
         var table = json ? null : new Table().AddColumns("file", "size", "face", "box", "score", "quality", "emotion", "age", "gender");
         using var stdout = Console.OpenStandardOutput();
-        foreach (var file in ImageFiles.Expand(args.Positional))
+        foreach (var file in ImageFiles.Expand(paths))
         {
             ImageAnalysis? result = null;
             string? error = null;
@@ -31,8 +44,8 @@ public static class AnalyzeCommand
             }
             else AddRows(table!, file, result, error);
         }
-        if (table is not null) AnsiConsole.Write(table);
-        return 0;
+        if (table is not null) Terminal.Create().Write(table);
+        return ExitCodes.Ok;
     }
 
     /// <summary>Writes one line: <c>{"file","width","height","faces":[…],"error"}</c> (schema in issue 2 and README).</summary>

@@ -1,5 +1,7 @@
+using System.CommandLine;
+using System.Text.Json;
 using FaceAspire.ApiClient;
-using FaceAspire.ApiClient.Contracts;
+using FaceAspire.Cli.CommandLine;
 using FaceAspire.Cli.Import;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,48 +10,73 @@ namespace FaceAspire.Cli.Commands;
 /// <summary>
 /// <c>jobs run KIND [--params JSON] [--no-wait]</c>, <c>jobs status ID</c>, <c>jobs list</c>: maintenance jobs over the
 /// Api (<c>POST /api/jobs/{kind}</c>, <c>GET /api/jobs/{id}</c>); a worker runs them. <c>run</c> follows the progress
-/// until the job is done (exit 0) or failed (exit 1). URL and key are found like <c>import</c> finds them.
+/// until the job is done (exit 0) or failed (exit 1). URL and key are found like <c>import</c> finds them. The Api
+/// decides which kinds exist and answers an unknown one with 400 and the list (exit 1).
 /// </summary>
 public static class JobsCommand
 {
-    /// <summary>Runs the sub-command; 0 on success, 1 when the job failed or the Api refused, 2 on usage errors.</summary>
-    public static int Run(CliArgs args) => RunAsync(args).GetAwaiter().GetResult();
+    /// <summary>The <c>jobs</c> command and its three sub-commands.</summary>
+    public static Command Create() => new("jobs", "Maintenance jobs over the API, with progress") { Run(), Status(), List() };
 
-    private static async Task<int> RunAsync(CliArgs args)
+    private static Command Run()
     {
-        using var services = ApiConnection.Connect(args.Get("api"), args.Get("key"));
-        var api = services.GetRequiredService<FaceAspireApiClient>();
-        try
+        var kind = new Argument<string>("KIND") { Description = "retention, recluster, reindex, reembed or reprocess" };
+        var parameters = new Option<string?>("--params")
         {
-            switch (args.Positional)
-            {
-                case ["run", var kind]:
-                    var job = await api.RequestJobAsync(kind, args.Get("params"));
-                    Console.WriteLine(job.Created != false ? $"job {job.Id} ({kind}) queued" : $"a {kind} job is already active: {job.Id}");
-                    return args.Has("no-wait") ? 0 : await FollowAsync(api, job.Id);
-                case ["status", var idText] when Guid.TryParse(idText, out var jobId):
-                    return await FollowAsync(api, jobId, once: true);
-                case ["list"]:
-                    foreach (var j in await api.ListJobsAsync())
-                        Console.WriteLine($"{j.Id} {j.Kind} {j.Status} {j.Done}/{j.Total?.ToString() ?? "?"} {j.CreatedAt:O}");
-                    return 0;
-                default:
-                    throw new UsageException("jobs run retention|recluster|reindex|reembed|reprocess [--params JSON] [--no-wait] | jobs status ID | jobs list");
-            }
-        }
-        catch (ApiProblemException e)
+            Description = """The job's parameters as a JSON object, e.g. {"emotionDays":30}""",
+            HelpName = "JSON",
+            Validators = { r => { if (r.Tokens.Count == 1 && !IsJsonObject(r.Tokens[0].Value)) r.AddError($"--params must be a JSON object, got '{r.Tokens[0].Value}'."); } },
+        };
+        var noWait = new Option<bool>("--no-wait") { Description = "Print the job's id and return without following it" };
+        var api = new ApiConnection();
+        var command = new Command("run", "Request a job and follow it until done (exit 0) or failed (exit 1)") { kind, parameters, noWait };
+        api.AddTo(command);
+        command.SetAction((r, ct) => WithApiAsync(api, r, async client =>
         {
-            Console.Error.WriteLine(e.Message);
-            return 1;
-        }
+            var name = r.GetValue(kind)!;
+            var job = await client.RequestJobAsync(name, r.GetValue(parameters), ct);
+            Console.WriteLine(job.Created != false ? $"job {job.Id} ({name}) queued" : $"a {name} job is already active: {job.Id}");
+            return r.GetValue(noWait) ? ExitCodes.Ok : await FollowAsync(client, job.Id, once: false, ct);
+        }));
+        return command;
     }
 
-    private static async Task<int> FollowAsync(FaceAspireApiClient api, Guid id, bool once = false)
+    private static Command Status()
+    {
+        var id = new Argument<Guid>("ID") { Description = "The job's id" };
+        var api = new ApiConnection();
+        var command = new Command("status", "A job's state and progress once (exit 1 when it failed)") { id };
+        api.AddTo(command);
+        command.SetAction((r, ct) => WithApiAsync(api, r, client => FollowAsync(client, r.GetValue(id), once: true, ct)));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var api = new ApiConnection();
+        var command = new Command("list", "The jobs the API knows: id, kind, status, done/total, requested at");
+        api.AddTo(command);
+        command.SetAction((r, ct) => WithApiAsync(api, r, async client =>
+        {
+            foreach (var j in await client.ListJobsAsync(ct))
+                Console.WriteLine($"{j.Id} {j.Kind} {j.Status} {j.Done}/{j.Total?.ToString() ?? "?"} {j.CreatedAt:O}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static async Task<int> WithApiAsync(ApiConnection api, ParseResult result, Func<FaceAspireApiClient, Task<int>> action)
+    {
+        using var services = api.Connect(result);
+        return await action(services.GetRequiredService<FaceAspireApiClient>());
+    }
+
+    private static async Task<int> FollowAsync(FaceAspireApiClient api, Guid id, bool once, CancellationToken ct)
     {
         var last = "";
         while (true)
         {
-            var job = await api.GetJobAsync(id);
+            var job = await api.GetJobAsync(id, ct);
             var line = $"{job.Status} {job.Done}/{job.Total?.ToString() ?? "?"}";
             if (line != last)
                 Console.WriteLine(line);
@@ -57,16 +84,29 @@ public static class JobsCommand
             if (job.Status == "done")
             {
                 Console.WriteLine($"result: {job.Result}");
-                return 0;
+                return ExitCodes.Ok;
             }
             if (job.Status == "failed")
             {
                 Console.WriteLine($"error: {job.Error}");
-                return 1;
+                return ExitCodes.Failure;
             }
             if (once)
-                return 0;
-            await Task.Delay(500);
+                return ExitCodes.Ok;
+            await Task.Delay(500, ct);
+        }
+    }
+
+    private static bool IsJsonObject(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 }

@@ -1,9 +1,11 @@
-using FaceAspire.ApiClient;
-using FaceAspire.ApiClient.Contracts;
-using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Threading.RateLimiting;
+using FaceAspire.ApiClient;
+using FaceAspire.ApiClient.Contracts;
+using FaceAspire.Cli.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace FaceAspire.Cli.Import;
@@ -21,39 +23,60 @@ public static class ImportCommand
 {
     private static readonly string[] Extensions = [".jpg", ".jpeg", ".png"];
 
-    /// <summary>Runs the import; exit 0 when nothing failed, 1 otherwise.</summary>
-    public static int Run(CliArgs args) => RunAsync(args).GetAwaiter().GetResult();
-
-    private static async Task<int> RunAsync(CliArgs args)
+    /// <summary>The command, its argument and options.</summary>
+    public static Command Create()
     {
-        if (args.Positional.Count != 1) throw new UsageException("import needs one folder.");
-        var folder = args.Positional[0];
-        if (!Directory.Exists(folder)) throw new UsageException($"No such folder: {folder}");
-        bool recursive = args.Has("recursive");
-        using var api = ApiConnection.Connect(args.Get("api"), args.Get("key"));
-        var client = api.GetRequiredService<FaceAspireApiClient>();
-        using var journal = new ImportJournal(folder, args.Get("api") ?? "default");
-        using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-        var parallel = args.GetInt("parallel", 4, min: 1, max: 64);
-        var maxRate = args.GetInt("max-rate", 0, min: 0); // photos per second; 0: unlimited
-        using var pacer = maxRate > 0 ? Pacer(maxRate) : null;
-        var run = new ImportRun(client, journal, args.Get("source") ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), parallel, pacer);
-
-        var files = Scan(folder, recursive);
-        await run.ImportAsync(files, showProgress: true, cts.Token);
-        run.PrintSummary();
-        if (args.Has("watch") && !cts.IsCancellationRequested)
+        var folder = CliOptions.ExistingPath("DIR", "The folder to import", files: false);
+        var recursive = new Option<bool>("--recursive") { Description = "Also the images in sub-folders" };
+        var watch = new Option<bool>("--watch") { Description = "After the import, keep importing new images until Ctrl+C" };
+        var source = new Option<string?>("--source") { Description = "Source name stored with each frame [default: the folder's name]", HelpName = "NAME" };
+        var parallel = CliOptions.Int("--parallel", "Photos posted at once", 4, min: 1, max: 64);
+        var maxRate = CliOptions.Int("--max-rate", "At most this many photos per second; 0: unlimited", 0, min: 0);
+        var api = new ApiConnection();
+        var command = new Command("import", "Post a folder's photos to the ingest API (resumable), wait for the workers, summarise")
         {
-            AnsiConsole.MarkupLine($"[grey]watching {Markup.Escape(folder)} for new images (Ctrl+C to stop)…[/]");
-            using var watcher = new FolderWatcher(folder, recursive, IsImage, () => Scan(folder, recursive));
-            await foreach (var file in watcher.ReadyFilesAsync(cts.Token).WithCancellation(cts.Token).ConfigureAwait(false))
+            folder, recursive, watch, source, parallel, maxRate,
+        };
+        api.AddTo(command);
+        command.SetAction((r, ct) => RunAsync(r, api, new ImportSettings(r.GetValue(folder)!, r.GetValue(recursive), r.GetValue(watch),
+            r.GetValue(source), r.GetValue(parallel), r.GetValue(maxRate)), ct));
+        return command;
+    }
+
+    private sealed record ImportSettings(string Folder, bool Recursive, bool Watch, string? Source, int Parallel, int MaxRate);
+
+    /// <summary>Runs the import; exit 0 when nothing failed, 1 otherwise, 130 when stopped by Ctrl+C.</summary>
+    private static async Task<int> RunAsync(ParseResult result, ApiConnection api, ImportSettings settings, CancellationToken ct)
+    {
+        var folder = settings.Folder;
+        using var services = api.Connect(result);
+        var client = services.GetRequiredService<FaceAspireApiClient>();
+        using var journal = new ImportJournal(folder, result.GetValue(api.Api) ?? "default");
+        using var pacer = settings.MaxRate > 0 ? Pacer(settings.MaxRate) : null;
+        var console = Terminal.Create();
+        var run = new ImportRun(client, journal, settings.Source ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), settings.Parallel, pacer, console);
+        try
+        {
+            await run.ImportAsync(Scan(folder, settings.Recursive), showProgress: true, ct);
+            run.PrintSummary();
+            if (settings.Watch)
             {
-                await run.ImportAsync([file], showProgress: false, cts.Token);
-                run.PrintLast();
+                console.MarkupLine($"[grey]watching {Markup.Escape(folder)} for new images (Ctrl+C to stop)…[/]");
+                using var watcher = new FolderWatcher(folder, settings.Recursive, IsImage, () => Scan(folder, settings.Recursive));
+                await foreach (var file in watcher.ReadyFilesAsync(ct).WithCancellation(ct).ConfigureAwait(false))
+                {
+                    await run.ImportAsync([file], showProgress: false, ct);
+                    run.PrintLast();
+                }
             }
         }
-        return run.Failed.IsEmpty ? 0 : 1;
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C: what was accepted is in the journal, so a second run resumes; say where this one stopped.
+            run.PrintSummary();
+            return settings.Watch && run.Failed.IsEmpty ? ExitCodes.Ok : ExitCodes.Interrupted;
+        }
+        return run.Failed.IsEmpty ? ExitCodes.Ok : ExitCodes.Failure;
     }
 
     /// <summary>Image files under a folder, sorted for a stable order.</summary>
@@ -77,8 +100,9 @@ public static class ImportCommand
 }
 
 /// <summary>The state of one import: counters, the journal and the frames still being processed. Each post first takes a
-/// permit from <paramref name="pacer"/> when there is one.</summary>
-internal sealed class ImportRun(FaceAspireApiClient client, ImportJournal journal, string source, int parallelism, RateLimiter? pacer)
+/// permit from <paramref name="pacer"/> when there is one. Progress and summary go to <paramref name="console"/>: a live
+/// bar on a terminal, plain lines otherwise.</summary>
+internal sealed class ImportRun(FaceAspireApiClient client, ImportJournal journal, string source, int parallelism, RateLimiter? pacer, IAnsiConsole console)
 {
     private int _new, _skipped, _faces, _processed;
     private readonly ConcurrentDictionary<Guid, string> _pending = new();
@@ -119,7 +143,7 @@ internal sealed class ImportRun(FaceAspireApiClient client, ImportJournal journa
             await polling;
         }
         if (!showProgress || todo.Count == 0) { await Work(null); return; }
-        await AnsiConsole.Progress().AutoClear(false)
+        await console.Progress().AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async ctx =>
             {
@@ -165,12 +189,12 @@ internal sealed class ImportRun(FaceAspireApiClient client, ImportJournal journa
 
     public void PrintSummary()
     {
-        AnsiConsole.MarkupLine($"[green]{_new} new[/], {_skipped} skipped (already imported), [red]{Failed.Count} failed[/], {_faces} faces found");
-        foreach (var (file, reason) in Failed.OrderBy(f => f.File)) AnsiConsole.MarkupLine($"  [red]✗[/] {Markup.Escape(file)}: {Markup.Escape(reason)}");
+        console.MarkupLine($"[green]{_new} new[/], {_skipped} skipped (already imported), [red]{Failed.Count} failed[/], {_faces} faces found");
+        foreach (var (file, reason) in Failed.OrderBy(f => f.File)) console.MarkupLine($"  [red]✗[/] {Markup.Escape(file)}: {Markup.Escape(reason)}");
     }
 
     public void PrintLast()
     {
-        if (_last is not null) AnsiConsole.MarkupLine($"[green]+[/] {Markup.Escape(_last)} ({_faces} faces so far)");
+        if (_last is not null) console.MarkupLine($"[green]+[/] {Markup.Escape(_last)} ({_faces} faces so far)");
     }
 }

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using FaceAspire.Vision.Evaluation;
+using FaceAspire.Testing;
 
 namespace FaceAspire.Api.IntegrationTests;
 
@@ -83,5 +83,5 @@ internal static class Photos
     }
 
     /// <summary>The photo with a COM segment after SOI holding <paramref name="tag"/>: same picture, new sha256.</summary>
-    public static byte[] Variant(byte[] jpeg, string tag) => Commands.BenchIngestCommand.WithComment(jpeg, tag);
+    public static byte[] Variant(byte[] jpeg, string tag) => JpegVariants.WithComment(jpeg, tag);
 }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
-using FaceAspire.Vision.Evaluation;
 using Xunit.Abstractions;
 
 namespace FaceAspire.AppHost.Tests;

@@ -1,51 +1,66 @@
-using System.Diagnostics;
 using System.Text.Json;
-using FaceAspire.Vision.Evaluation;
+using FaceAspire.Testing;
+using FaceAspire.Vision.Imaging;
 
 namespace FaceAspire.Cli.Tests;
 
-/// <summary>The CLI is the interface other checks use: its JSON shape and exit behaviour are part of its contract.</summary>
+/// <summary>The CLI run as a process, as users and scripts run it: its JSON shape and exit codes are its contract.</summary>
 public sealed class CliCommandTests
 {
+    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "FaceAspire.Cli.dll");
+
     private static string Data(string relative) => SharedData.PathOf(relative);
 
     [SharedDataFact]
     public void AnalyzeJsonPrintsOneObjectPerImageAndKeepsGoingPastAnUnreadableFile()
     {
-        var bogus = Path.Combine(Path.GetTempPath(), $"not-an-image-{Guid.NewGuid():N}.jpg");
-        File.WriteAllText(bogus, "this is text, not a JPEG");
-        try
+        using var bogus = TempFile.Text("this is text, not a JPEG");
+        var (code, stdout, stderr) = Run("analyze", Data("groups/couple.jpg"), bogus.Path, Data("identities/face_recognition/obama.jpg"), "--json", "--embeddings");
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, lines.Count);
+
+        var couple = lines[0];
+        Assert.Equal(2, couple.GetProperty("faces").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, couple.GetProperty("error").ValueKind);
+        Assert.True(couple.GetProperty("width").GetInt32() > 0);
+        var face = couple.GetProperty("faces")[0];
+        foreach (var key in new[] { "x", "y", "w", "h" }) Assert.True(face.GetProperty("box").GetProperty(key).GetDouble() >= 0);
+        Assert.Equal(5, face.GetProperty("landmarks").GetArrayLength());
+        Assert.InRange(face.GetProperty("score").GetDouble(), 0, 1);
+        Assert.InRange(face.GetProperty("quality").GetDouble(), 0, 1);
+        var emotion = face.GetProperty("emotion");
+        Assert.Equal(7, emotion.GetProperty("scores").EnumerateObject().Count());
+        Assert.Contains(emotion.GetProperty("dominant").GetString(), new[] { "angry", "disgust", "fear", "happy", "sad", "surprise", "neutral" });
+        Assert.Equal(512, face.GetProperty("embedding").GetArrayLength());
+        Assert.Contains(face.GetProperty("gender").GetString(), new[] { "male", "female" });
+
+        var bad = lines[1];
+        Assert.Equal(bogus.Path, bad.GetProperty("file").GetString());
+        Assert.Empty(bad.GetProperty("faces").EnumerateArray());
+        Assert.Contains("not", bad.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+
+        Assert.Single(lines[2].GetProperty("faces").EnumerateArray());
+    }
+
+    [SharedDataFact]
+    public void AnalyzeJsonKeepsEveryKeyInItsPlaceWithEmbeddingsOnlyWhenAsked()
+    {
+        foreach (var embeddings in new[] { false, true })
         {
-            var (code, stdout, stderr) = Run("analyze", Data("groups/couple.jpg"), bogus, Data("identities/face_recognition/obama.jpg"), "--json", "--embeddings");
+            string[] args = ["analyze", Data("groups/couple.jpg"), "--json", .. embeddings ? new[] { "--embeddings" } : []];
+            var (code, stdout, stderr) = Run(args);
             Assert.True(code == 0, stderr);
-            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-            Assert.Equal(3, lines.Count);
-
-            var couple = lines[0];
-            Assert.Equal(2, couple.GetProperty("faces").GetArrayLength());
-            Assert.Equal(JsonValueKind.Null, couple.GetProperty("error").ValueKind);
-            Assert.True(couple.GetProperty("width").GetInt32() > 0);
-            var face = couple.GetProperty("faces")[0];
-            foreach (var key in new[] { "x", "y", "w", "h" }) Assert.True(face.GetProperty("box").GetProperty(key).GetDouble() >= 0);
-            Assert.Equal(5, face.GetProperty("landmarks").GetArrayLength());
-            Assert.InRange(face.GetProperty("score").GetDouble(), 0, 1);
-            Assert.InRange(face.GetProperty("quality").GetDouble(), 0, 1);
-            var emotion = face.GetProperty("emotion");
-            Assert.Equal(7, emotion.GetProperty("scores").EnumerateObject().Count());
-            Assert.Contains(emotion.GetProperty("dominant").GetString(), new[] { "angry", "disgust", "fear", "happy", "sad", "surprise", "neutral" });
-            Assert.Equal(512, face.GetProperty("embedding").GetArrayLength());
-            Assert.Contains(face.GetProperty("gender").GetString(), new[] { "male", "female" });
-
-            var bad = lines[1];
-            Assert.Equal(bogus, bad.GetProperty("file").GetString());
-            Assert.Empty(bad.GetProperty("faces").EnumerateArray());
-            Assert.Contains("not", bad.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
-
-            Assert.Single(lines[2].GetProperty("faces").EnumerateArray());
-        }
-        finally
-        {
-            File.Delete(bogus);
+            var image = JsonDocument.Parse(stdout).RootElement;
+            Assert.Equal(["file", "width", "height", "faces", "error"], Keys(image));
+            foreach (var face in image.GetProperty("faces").EnumerateArray())
+            {
+                Assert.Equal(["box", "score", "landmarks", "quality", "emotion", "age", "gender", .. embeddings ? new[] { "embedding" } : []], Keys(face));
+                Assert.Equal(["x", "y", "w", "h"], Keys(face.GetProperty("box")));
+                Assert.Equal(["dominant", "confidence", "scores"], Keys(face.GetProperty("emotion")));
+                Assert.Equal(["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"], Keys(face.GetProperty("emotion").GetProperty("scores")));
+                Assert.All(face.GetProperty("landmarks").EnumerateArray(), p => Assert.Equal(2, p.GetArrayLength()));
+            }
         }
     }
 
@@ -58,25 +73,38 @@ public sealed class CliCommandTests
         Assert.True(same.GetProperty("same").GetBoolean(), same.ToString());
         Assert.False(different.GetProperty("same").GetBoolean(), different.ToString());
         Assert.True(same.GetProperty("similarity").GetDouble() > different.GetProperty("similarity").GetDouble());
+        Assert.Equal(["similarity", "threshold", "same"], Keys(same));
     }
 
     [SharedDataFact]
-    public void BenchPrintsBothWorkloadsAndNoFlipEmbedsOnceUnderItsOwnModelTag()
+    public void VerifyFailsWithExitCode1WhenAnImageHasNoFaceOrIsNoImage()
     {
-        string[] quick = ["bench", "--seconds", "1", "--warmup", "0", "--threads", "1"];
-        var (code, flip, stderr) = Run(quick);
+        using var blank = new RgbImage(640, 480, clear: true);
+        using var noFace = TempFile.Bytes(JpegEncoder.Encode(blank), ".jpg");
+        using var text = TempFile.Text("not a photo");
+
+        var (code, stdout, stderr) = Run("verify", Data("groups/couple.jpg"), noFace.Path, "--json");
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Contains($"No face found in {noFace.Path}.", stderr);
+
+        (code, stdout, stderr) = Run("verify", Data("groups/couple.jpg"), text.Path, "--json");
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("not an image", stderr); // the decoder's own message, not a stack trace
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [SharedDataFact]
+    public void TheTableIsPlainAndUnwrappedWhenStdoutIsNotATerminal()
+    {
+        using var bogus = TempFile.Text("this is text, not a JPEG");
+        var (code, stdout, stderr) = Run("analyze", Data("groups/couple.jpg"), bogus.Path);
         Assert.True(code == 0, stderr);
-        var (noFlipCode, noFlip, noFlipErr) = Run([.. quick, "--no-flip"]);
-        Assert.True(noFlipCode == 0, noFlipErr);
-        foreach (var output in new[] { flip, noFlip })
-        {
-            Assert.Matches(@"single-face 640x480 \(\d+ frames\), 1 thread\(s\), [\d.]+ s: [\d.]+ frames/s", output);
-            Assert.Matches(@"group selfie-many-people\.jpg, 1 thread\(s\), [\d.]+ s: [\d.]+ frames/s, [\d.]+ faces/s", output);
-            Assert.DoesNotContain("2 thread(s)", output);
-        }
-        // The stored tag names the pipeline, so vectors of the two are never compared.
-        Assert.Matches(@"embedding fr_feature@87aacdfe5751\+flip-[0-9a-f]{8}", flip);
-        Assert.Matches(@"embedding fr_feature@87aacdfe5751\+single-[0-9a-f]{8}", noFlip);
+        Assert.DoesNotContain('\u001b', stdout); // no colour or cursor codes for a file or pipe
+        var row = Assert.Single(stdout.Split('\n'), l => l.Contains(Path.GetFileName(bogus.Path)));
+        Assert.Contains("The file is not an image in a format we can read.", row); // one row, not wrapped at 80 columns
+        Assert.Contains(stdout.Split('\n'), l => l.Contains("couple.jpg") && l.Contains("2280×1588"));
     }
 
     [SharedDataFact]
@@ -89,8 +117,8 @@ public sealed class CliCommandTests
         try
         {
             var environment = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cache, ["ORT_DISABLE_TELEMETRY"] = null };
-            var (code, _, stderr) = RunWith(environment, "analyze", Data("groups/couple.jpg"), "--json");
-            Assert.True(code == 0, stderr);
+            var result = ToolProcess.Run(Dll, ["analyze", Data("groups/couple.jpg"), "--json"], environment);
+            Assert.True(result.Code == 0, result.Stderr);
             Assert.Empty(Directory.EnumerateFileSystemEntries(cache, "*", SearchOption.AllDirectories));
         }
         finally
@@ -100,12 +128,36 @@ public sealed class CliCommandTests
     }
 
     [Fact]
-    public void AnUnknownCommandIsAUsageErrorWithExitCode2()
+    public void AVisionVariableWithABadValueIsAUsageErrorBeforeAnyModelLoads()
     {
-        var (code, _, stderr) = Run("frobnicate");
-        Assert.Equal(2, code);
-        Assert.Contains("Unknown command", stderr);
+        using var photo = TempFile.Text("never read");
+        var result = ToolProcess.Run(Dll, ["analyze", photo.Path, "--json"], new Dictionary<string, string?> { ["Vision__ExecutionProvider"] = "Tpu" });
+        Assert.Equal(2, result.Code);
+        Assert.Equal("", result.Stdout);
+        Assert.Contains("Vision__ExecutionProvider=Tpu is not a valid value.", result.Stderr);
     }
+
+    [Fact]
+    public void ImportWithNoApiKnownAnywhereIsAUsageError()
+    {
+        var folder = Directory.CreateTempSubdirectory("faceaspire-import-");
+        try
+        {
+            // From a folder with no .run/endpoints.json above it, and no FACEASPIRE_API* variables.
+            var result = ToolProcess.Run(Dll, ["import", folder.FullName],
+                new Dictionary<string, string?> { ["FACEASPIRE_API"] = null, ["FACEASPIRE_API_KEY"] = null }, workingDirectory: folder.FullName);
+            Assert.Equal(2, result.Code);
+            Assert.Contains("No API given", result.Stderr);
+            Assert.Contains("Usage:", result.Stderr); // the help goes to stderr too: stdout is for results
+            Assert.Equal("", result.Stdout);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static List<string> Keys(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name)];
 
     private static JsonElement Verify(string a, string b)
     {
@@ -114,24 +166,5 @@ public sealed class CliCommandTests
         return JsonDocument.Parse(stdout).RootElement;
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args) => RunWith(new Dictionary<string, string?>(), args);
-
-    // environment: variables to set for the CLI; a null value removes an inherited one.
-    private static (int Code, string Stdout, string Stderr) RunWith(IReadOnlyDictionary<string, string?> environment, params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "FaceAspire.Cli.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in environment)
-        {
-            if (value is null) psi.Environment.Remove(name);
-            else psi.Environment[name] = value;
-        }
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)), "CLI did not finish in 2 minutes");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static ToolProcess.Result Run(params string[] args) => ToolProcess.Run(Dll, args);
 }

@@ -1,5 +1,6 @@
 using FaceAspire.Core.Recognition;
-using FaceAspire.Vision.Evaluation;
+using FaceAspire.Testing;
+using FaceAspire.Measurement.Evaluation;
 using FaceAspire.Worker.IntegrationTests.Support;
 using Xunit.Abstractions;
 

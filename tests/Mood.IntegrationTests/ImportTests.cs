@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using FaceAspire.Mood.IntegrationTests.Support;
 using FaceAspire.Testing;
-using FaceAspire.Vision.Evaluation;
 using FaceAspire.Worker.IntegrationTests.Support;
 using Xunit.Abstractions;
 

@@ -19,12 +19,13 @@ public static class BuiltService
     public static string ProjectDirectory(string project) => Path.Combine(RepositoryRoot.Find(), project);
 
     /// <summary>The full path of <c>FaceAspire.&lt;project&gt;.dll</c> in <see cref="Configuration"/>.</summary>
-    /// <param name="project">Project folder name, e.g. <c>Worker</c>, <c>Api</c>, <c>Cli</c>, <c>Admin</c>.</param>
+    /// <param name="project">Project folder under the repository root, e.g. <c>Worker</c>, <c>Api</c>, <c>Cli</c>,
+    /// <c>Admin</c>, <c>bench/Bench</c>; the assembly is named after its last part.</param>
     /// <exception cref="FileNotFoundException">The dll is not built (the message names the path).</exception>
     /// <exception cref="DirectoryNotFoundException">The repository root is not found.</exception>
     public static string Dll(string project)
     {
-        var dll = Path.Combine(ProjectDirectory(project), "bin", Configuration, "net10.0", $"FaceAspire.{project}.dll");
+        var dll = Path.Combine(ProjectDirectory(project), "bin", Configuration, "net10.0", $"FaceAspire.{Path.GetFileName(project)}.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build {project} first: {dll} is missing.", dll);
     }
 }

@@ -1,5 +1,3 @@
-using FaceAspire.Vision.Evaluation;
-
 namespace FaceAspire.Testing;
 
 /// <summary>The real files the image fuzzers mutate: JPEGs of several sizes (baseline and progressive, with and

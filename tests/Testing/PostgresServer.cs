@@ -7,8 +7,8 @@ namespace FaceAspire.Testing;
 
 /// <summary>
 /// A PostgreSQL+pgvector server in a container (<see cref="ContainerImages.Postgres"/>, through Testcontainers),
-/// bound to a fixed loopback port so that a stop and start (an outage test) keeps its address. Tuned for tests:
-/// no fsync, no synchronous commit, no full-page writes (a crashed test database is simply thrown away).
+/// bound to a fixed loopback port so that a stop and start (an outage test) keeps its address. Tuned for tests unless
+/// started durable: no fsync, no synchronous commit, no full-page writes (a crashed test database is simply thrown away).
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
@@ -34,19 +34,23 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Starts a new server; ready when it accepts connections (about 2 s with a local image).</summary>
     /// <param name="sharedBuffers">PostgreSQL's <c>shared_buffers</c>, e.g. <c>256MB</c>.</param>
     /// <param name="cpus">CPU set for the container (e.g. <c>1</c>), or null for every CPU.</param>
+    /// <param name="durable">Keep PostgreSQL's defaults for fsync, synchronous commit and full-page writes, as the
+    /// AppHost's server runs: for benches that time commits. Default false: tuned for tests.</param>
     /// <exception cref="Exception">The container engine is unreachable or the container did not become ready
     /// (Testcontainers' own exceptions; the message names the cause).</exception>
-    public static async Task<PostgresServer> StartAsync(string sharedBuffers = "256MB", string? cpus = null)
+    public static async Task<PostgresServer> StartAsync(string sharedBuffers = "256MB", string? cpus = null, bool durable = false)
     {
         var port = FreePort();
         var password = Guid.NewGuid().ToString("N");
+        string[] settings = ["-c", $"shared_buffers={sharedBuffers}", "-c", "max_connections=300"];
+        if (!durable)
+            settings = [.. settings, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
         var builder = new PostgreSqlBuilder(ContainerImages.Postgres)
             .WithUsername(Superuser)
             .WithPassword(password)
             .WithDatabase("postgres")
             .WithPortBinding(port, 5432)
-            .WithCommand("-c", $"shared_buffers={sharedBuffers}", "-c", "max_connections=300",
-                "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
+            .WithCommand(settings);
         if (cpus is not null)
             builder = builder.WithCreateParameterModifier(p => p.HostConfig!.CpusetCpus = cpus);
         var container = builder.Build();

@@ -38,6 +38,11 @@ public sealed class TestInfrastructure
     /// <see cref="GetAsync"/>: the end-to-end bench's <c>--pin</c> gives the servers a core of their own.</summary>
     public static string? ContainerCpus { get; set; }
 
+    /// <summary>Whether PostgreSQL keeps its durable defaults (<see cref="PostgresServer.StartAsync"/>'s
+    /// <c>durable</c>). Set it before the first <see cref="GetAsync"/>: the ingest bench times commits as the AppHost's
+    /// server makes them.</summary>
+    public static bool DurablePostgres { get; set; }
+
     /// <summary>
     /// The shared infrastructure; starts PostgreSQL on the first call (about 2 s) and RabbitMQ on the first call
     /// that requires it (about 5 s). Later calls return at once.
@@ -48,7 +53,7 @@ public sealed class TestInfrastructure
         await Gate.WaitAsync();
         try
         {
-            _shared ??= new TestInfrastructure(RepositoryRoot.Find(), await PostgresServer.StartAsync(cpus: ContainerCpus));
+            _shared ??= new TestInfrastructure(RepositoryRoot.Find(), await PostgresServer.StartAsync(cpus: ContainerCpus, durable: DurablePostgres));
             if (requireRabbitMq)
                 _shared._rabbitMq ??= await RabbitMqBroker.StartAsync(ContainerCpus);
             return _shared;

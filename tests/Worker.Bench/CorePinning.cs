@@ -6,7 +6,7 @@ namespace FaceAspire.Worker.Bench;
 /// <summary>
 /// <c>--pin</c>: the deployment the "horizontally scaled workers" describes, on one machine: the worker
 /// processes get CPU 0 to themselves, and PostgreSQL, RabbitMQ, the Api and this bench (the HTTP client) share CPU 1.
-/// The vision-only reference is then the Cli bench pinned to CPU 0 with 1 thread, so the ratio compares the same one
+/// The vision-only reference is then the vision bench pinned to CPU 0 with 1 thread, so the ratio compares the same one
 /// core with and without the pipeline around it. The workers and the Api are started under util-linux
 /// <c>taskset -c</c>, like the vision-only run, so they see one CPU from the start; the PostgreSQL and RabbitMQ
 /// containers are created with that CPU set (<see cref="FaceAspire.Testing.TestInfrastructure.ContainerCpus"/>);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using FaceAspire.Core.Diagnostics;
+using FaceAspire.Measurement.Diagnostics;
 
 namespace FaceAspire.Worker.Bench;
 

@@ -32,7 +32,7 @@ internal static class EndToEnd
         for (var round = 1; round <= options.Rounds; round++)
         {
             var before = VisionBench.Run(options.Seconds, options.Pin);
-            Console.WriteLine($"round {round}: vision-only (Cli bench, single-face 640x480, {reference}): {before:F1} frames/s");
+            Console.WriteLine($"round {round}: vision-only (bench vision, single-face 640x480, {reference}): {before:F1} frames/s");
             foreach (var (workers, concurrency) in options.Configurations)
             {
                 var fps = await RunAsync(frames, options.Warmup, workers, concurrency, options.Ingest, options.Posters, options.Pin);

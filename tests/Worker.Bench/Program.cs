@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Identity;
 using FaceAspire.Testing;
-using FaceAspire.Vision.Evaluation;
 using FaceAspire.Worker.IntegrationTests.Support;
 using FaceAspire.Worker.Bench;
 

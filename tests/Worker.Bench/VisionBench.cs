@@ -1,21 +1,21 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using FaceAspire.Core.Diagnostics;
+using FaceAspire.Measurement.Diagnostics;
 using FaceAspire.Testing;
 
 namespace FaceAspire.Worker.Bench;
 
-/// <summary>The vision-only reference: <c>dotnet run --project Cli -c Release -- bench --seconds S</c>, parsed.</summary>
+/// <summary>The vision-only reference: the bench project's <c>vision --seconds S</c> (built beside this one), parsed.</summary>
 internal static partial class VisionBench
 {
     /// <summary>Frames/s of the single-face 640×480 set with 2 threads, or, with <paramref name="pinned"/>, with
     /// 1 thread on <see cref="CorePinning.WorkerCore"/> alone (<c>taskset -c</c>).</summary>
-    /// <exception cref="InvalidOperationException">The Cli failed or printed no such line.</exception>
+    /// <exception cref="InvalidOperationException">The bench failed or printed no such line.</exception>
     public static double Run(int seconds, bool pinned = false)
     {
         var psi = new ProcessStartInfo(pinned ? "taskset" : "dotnet") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = RepositoryRoot.Find() };
-        var command = new[] { "run", "--project", "Cli", "-c", "Release", "--", "bench", "--seconds", seconds.ToString(CultureInfo.InvariantCulture) };
+        var command = new[] { BuiltService.Dll("bench/Bench"), "vision", "--seconds", seconds.ToString(CultureInfo.InvariantCulture) };
         foreach (var a in pinned ? ["-c", CorePinning.Cpus(CorePinning.WorkerCore), "dotnet", .. command] : command)
             psi.ArgumentList.Add(a);
         var threads = pinned ? "1 thread(s)" : "2 thread(s)";
@@ -32,7 +32,7 @@ internal static partial class VisionBench
                 return double.Parse(FramesPerSecond().Match(line).Groups[1].Value, CultureInfo.InvariantCulture);
             }
         }
-        throw new InvalidOperationException($"Cli bench exited {process.ExitCode} without a single-face line for {threads}:\n{output}");
+        throw new InvalidOperationException($"The vision bench exited {process.ExitCode} without a single-face line for {threads}:\n{output}");
     }
 
     [GeneratedRegex(@": ([0-9.]+) frames/s")]

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using FaceAspire.Testing;
-using FaceAspire.Vision.Evaluation;
 using Xunit.Abstractions;
 
 namespace FaceAspire.Worker.IntegrationTests;

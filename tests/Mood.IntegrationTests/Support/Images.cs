@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using FaceAspire.Vision.Evaluation;
+using FaceAspire.Testing;
 using FaceAspire.Vision.Imaging;
 using FaceAspire.Worker.IntegrationTests.Support;
 

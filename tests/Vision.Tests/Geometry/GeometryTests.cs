@@ -1,6 +1,5 @@
 using FaceAspire.Vision.Alignment;
 using FaceAspire.Vision.Detection;
-using FaceAspire.Vision.Evaluation;
 
 namespace FaceAspire.Vision.Tests.Geometry;
 
@@ -53,24 +52,6 @@ public sealed class GeometryTests
 
     [Fact]
     public void IoUOfHalfOverlappingBoxesIsOneThird() => Assert.Equal(1 / 3f, new Box(0, 0, 10, 10).IoU(new Box(5, 0, 10, 10)), 5);
-
-    [Fact]
-    public void PairStatisticsOnASeparableSetHasAucOneAndPerfectThreshold()
-    {
-        var pairs = new List<ScoredPair> { new(0.9f, true), new(0.7f, true), new(0.3f, false), new(0.1f, false) };
-        var s = PairStatistics.Compute(pairs);
-        Assert.Equal(1.0, s.RocAuc, 6);
-        Assert.Equal(1.0, s.BestAccuracy, 6);
-        Assert.InRange(s.BestThreshold, 0.3f, 0.7f);
-        Assert.Equal(0, s.FalseAcceptRate);
-    }
-
-    [Fact]
-    public void PairStatisticsCountsTiesAsHalfInTheAuc()
-    {
-        var pairs = new List<ScoredPair> { new(0.5f, true), new(0.5f, false) };
-        Assert.Equal(0.5, PairStatistics.Compute(pairs).RocAuc, 6);
-    }
 
     [Fact]
     public void PoseTermIsOneForAFrontalFaceAndZeroForAProfile()

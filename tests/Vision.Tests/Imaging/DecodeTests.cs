@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using FaceAspire.Testing;
 using FaceAspire.Vision.Imaging;
 using OpenCvSharp;
 

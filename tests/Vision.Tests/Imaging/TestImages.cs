@@ -181,32 +181,8 @@ internal static class TestImages
         }
     }
 
-    /// <summary>The shared real-data folder (<c>$FACEASPIRE_SHARED/data</c> or <c>&lt;repo&gt;/../shared/data</c>), or null.</summary>
-    public static string? SharedData { get; } = FindSharedData();
+    /// <summary>The shared real-data folder (<see cref="FaceAspire.Testing.SharedData.Root"/>), or null.</summary>
+    public static string? SharedData => FaceAspire.Testing.SharedData.Root;
 
-    public static byte[] ReadShared(string relativePath) => File.ReadAllBytes(Path.Combine(SharedData!, relativePath));
-
-    private static string? FindSharedData()
-    {
-        string? shared = Environment.GetEnvironmentVariable("FACEASPIRE_SHARED");
-        if (string.IsNullOrEmpty(shared))
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props"))) dir = dir.Parent;
-            if (dir?.Parent is null) return null;
-            shared = Path.Combine(dir.Parent.FullName, "shared");
-        }
-        string data = Path.Combine(shared, "data");
-        return Directory.Exists(data) ? data : null;
-    }
-}
-
-/// <summary>A fact that is skipped, saying why, when the shared real-photo folder is absent.</summary>
-public sealed class SharedDataFactAttribute : FactAttribute
-{
-    public SharedDataFactAttribute()
-    {
-        if (TestImages.SharedData is null)
-            Skip = "Real photos not found: ../shared/data beside the repository (or $FACEASPIRE_SHARED/data) is absent.";
-    }
+    public static byte[] ReadShared(string relativePath) => File.ReadAllBytes(FaceAspire.Testing.SharedData.PathOf(relativePath));
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FaceAspire.Vision.Alignment;
-using FaceAspire.Vision.Evaluation;
+using FaceAspire.Testing;
 using FaceAspire.Vision.Models;
 using FaceAspire.Vision.Tensors;
 using FaceAspire.Vision.Tests.Support;

@@ -1,4 +1,4 @@
-using FaceAspire.Vision.Evaluation;
+using FaceAspire.Testing;
 using FaceAspire.Vision.Tests.Support;
 
 namespace FaceAspire.Vision.Tests.Pipeline;

@@ -1,5 +1,6 @@
 using FaceAspire.Vision.Embedding;
-using FaceAspire.Vision.Evaluation;
+using FaceAspire.Testing;
+using FaceAspire.Measurement.Evaluation;
 using FaceAspire.Vision.Tests.Support;
 
 namespace FaceAspire.Vision.Tests.Pipeline;

@@ -1,5 +1,5 @@
 using FaceAspire.Vision;
-using FaceAspire.Vision.Evaluation;
+using FaceAspire.Testing;
 using FaceAspire.Vision.Models;
 
 namespace FaceAspire.Vision.Tests.Support;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using FaceAspire.Vision;
 using FaceAspire.Vision.Alignment;
-using FaceAspire.Vision.Evaluation;
+using FaceAspire.Testing;
 using FaceAspire.Vision.Imaging;
 
 namespace FaceAspire.Worker.IntegrationTests.Support;

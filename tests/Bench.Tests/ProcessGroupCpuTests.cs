@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using FaceAspire.Core.Diagnostics;
+using FaceAspire.Measurement.Diagnostics;
 
-namespace FaceAspire.Core.Tests;
+namespace FaceAspire.Bench.Tests;
 
 public sealed class ProcessGroupCpuTests
 {

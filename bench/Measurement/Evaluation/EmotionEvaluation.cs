@@ -1,6 +1,8 @@
+using FaceAspire.Vision;
 using FaceAspire.Vision.Emotion;
+using FaceAspire.Vision.Imaging;
 
-namespace FaceAspire.Vision.Evaluation;
+namespace FaceAspire.Measurement.Evaluation;
 
 /// <summary>Runs an emotion classifier over a labelled folder (labels.csv: <c>image,emotion</c>).</summary>
 public static class EmotionEvaluation
@@ -49,7 +51,7 @@ public static class EmotionEvaluation
                 Interlocked.Add(ref ticks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
                 lock (gate) matrix.Add(item.Label, result.DominantIndex);
             }
-            catch (Exception e) when (e is Imaging.ImageDecodeException or IOException)
+            catch (Exception e) when (e is ImageDecodeException or IOException)
             {
                 skipped.Add(item.File);
             }

@@ -1,4 +1,4 @@
-namespace FaceAspire.Core.Diagnostics;
+namespace FaceAspire.Measurement.Diagnostics;
 
 /// <summary>
 /// CPU seconds (user + system, <see cref="ProcFs.Stat"/>) used by named groups of processes between this window's

@@ -1,4 +1,4 @@
-namespace FaceAspire.Vision.Evaluation;
+namespace FaceAspire.Testing;
 
 /// <summary>
 /// Finds the team's shared test data (<c>../shared/data</c> beside the checkout): env <c>FACEASPIRE_SHARED</c>

@@ -1,4 +1,4 @@
-namespace FaceAspire.Vision.Evaluation;
+namespace FaceAspire.Measurement.Evaluation;
 
 /// <summary>A scored verification pair: cosine similarity and whether the two faces are the same person.</summary>
 public readonly record struct ScoredPair(float Similarity, bool Same);

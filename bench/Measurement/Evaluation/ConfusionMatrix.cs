@@ -1,6 +1,6 @@
 using FaceAspire.Vision.Emotion;
 
-namespace FaceAspire.Vision.Evaluation;
+namespace FaceAspire.Measurement.Evaluation;
 
 /// <summary>A 7 × 7 confusion matrix over the canonical emotion classes (rows = true label, columns = prediction).</summary>
 public sealed class ConfusionMatrix

@@ -1,6 +1,8 @@
+using FaceAspire.Vision;
 using FaceAspire.Vision.Embedding;
+using FaceAspire.Vision.Imaging;
 
-namespace FaceAspire.Vision.Evaluation;
+namespace FaceAspire.Measurement.Evaluation;
 
 /// <summary>
 /// Verification pairs from the identity sets under <c>shared/data/identities</c>: every pair within and across the
@@ -22,7 +24,7 @@ public sealed class IdentityDatasets(FaceAnalyzer analyzer)
             var result = analyzer.Analyze(File.ReadAllBytes(path), EmbedOnly);
             embedding = result.Faces.OrderByDescending(f => f.Detection.Box.Area).FirstOrDefault()?.Embedding;
         }
-        catch (Imaging.ImageDecodeException) { embedding = null; }
+        catch (ImageDecodeException) { embedding = null; }
         lock (_cache) _cache[path] = embedding;
         return embedding;
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FaceAspire.Core.Diagnostics;
+namespace FaceAspire.Measurement.Diagnostics;
 
 /// <summary>
 /// The running processes and CPUs as Linux <c>/proc</c> shows them, for the benchmarks' CPU accounting (the bench

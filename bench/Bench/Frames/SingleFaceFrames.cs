@@ -1,18 +1,22 @@
+using FaceAspire.Cli;
+using FaceAspire.Testing;
 using FaceAspire.Vision;
 using FaceAspire.Vision.Alignment;
-using FaceAspire.Vision.Evaluation;
 using FaceAspire.Vision.Imaging;
 
-namespace FaceAspire.Cli.Commands;
+namespace FaceAspire.Bench.Frames;
 
-/// <summary>Builds the benchmark inputs from real photos in ../shared/data.</summary>
-public static class BenchFrames
+/// <summary>Builds the vision benchmark's inputs from real photos in ../shared/data.</summary>
+public static class SingleFaceFrames
 {
     /// <summary>
-    /// A set of 640 × 480 JPEG frames with exactly one face each: every photo of the identity sets with one detected
-    /// face is scaled to cover 640 × 480 and cropped around the face (a webcam-like frame), then re-checked.
+    /// Up to <paramref name="max"/> 640 × 480 JPEG frames with exactly one face each: every photo (of
+    /// <paramref name="folder"/>, or of the identity sets) with one detected face is scaled to cover 640 × 480 and
+    /// cropped around the face (a webcam-like frame), then re-checked.
     /// </summary>
-    public static List<byte[]> SingleFace(FaceAnalyzer analyzer, string? folder, int max = 24)
+    /// <exception cref="InvalidDataException">No photo gave such a frame.</exception>
+    /// <exception cref="DirectoryNotFoundException">No folder was given and ../shared/data is absent.</exception>
+    public static List<byte[]> Build(FaceAnalyzer analyzer, string? folder, int max = 24)
     {
         var sources = folder is not null
             ? ImageFiles.Expand([folder])

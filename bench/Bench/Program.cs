@@ -1,0 +1,4 @@
+using FaceAspire.Bench;
+using FaceAspire.Cli.CommandLine;
+
+return await CommandLineApp.RunAsync(BenchCommands.Create(), args);
