@@ -30,7 +30,7 @@ public sealed class AdminOptions
     public string? RabbitMqManagementUrl { get; set; }
 
     /// <summary>Queue whose depth and consumer count the dashboard shows (consumers = workers online).</summary>
-    public string AnalyzeQueue { get; set; } = "analyze-frame";
+    public string AnalyzeQueue { get; set; } = Core.Contracts.MessagingNames.AnalyzeFrameQueue;
 
     /// <summary>True when <see cref="Username"/> and <see cref="PasswordHash"/> are both configured.</summary>
     public bool HasConfiguredUser => !string.IsNullOrWhiteSpace(Username) && !string.IsNullOrWhiteSpace(PasswordHash);

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
 using FaceAspire.Api.Ingest;
-using FaceAspire.Api.Outbox;
 using FaceAspire.Core.Data;
 using FaceAspire.Core.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -47,7 +46,7 @@ public static class JobsApi
 
     /// <summary>202 with the job (a new one, or the active one of that kind with created=false); 400 unknown kind/bad parameters.</summary>
     public static async Task<Results<Accepted<JobDto>, ProblemHttpResult>> RequestJob(string kind, HttpRequest request, JobStore jobs,
-        OutboxSignal signal, FaceDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
+        FaceDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (!JobKinds.IsKnown(kind))
             return TypedResults.Problem($"Unknown job kind '{kind}'; known: {string.Join(", ", JobKinds.All)}.", statusCode: 400, title: "Unknown job kind");
@@ -67,8 +66,6 @@ public static class JobsApi
             }
         }
         var result = await jobs.RequestAsync(kind, "api-key:" + (user.Identity?.Name ?? "?"), parameters, viaOutbox: true, cancellationToken);
-        if (result.Created)
-            signal.Notify();
         var dto = (await LoadAsync(db, result.JobId, cancellationToken))! with { Created = result.Created };
         return TypedResults.Accepted($"/api/jobs/{result.JobId}", dto);
     }

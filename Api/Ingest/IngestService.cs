@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using FaceAspire.Api.Outbox;
+using FaceAspire.Core.Messaging;
 using FaceAspire.Core.Data;
 using FaceAspire.Vision.Imaging;
 
@@ -16,7 +16,7 @@ public sealed record AcceptedFrame(Guid Id, string Status, string StatusUrl, boo
 /// <summary>
 /// Accepts validated images: every image of a request is validated first (all or nothing), then each is stored
 /// with its outbox row through Core's <see cref="FrameIngest"/> (sha256 idempotency), committed together with other
-/// requests' images by <see cref="IngestGroupCommit"/>, and the <see cref="OutboxSignal"/> wakes the dispatcher.
+/// requests' images by <see cref="IngestGroupCommit"/>, and the <see cref="OutboxSignal"/> wakes this process's outbox relay.
 /// Capture time = EXIF DateTimeOriginal, else the client's timestamp, else now.
 /// </summary>
 public sealed class IngestService(FrameValidator validator, IngestGroupCommit ingest, OutboxSignal signal, TimeProvider time)

@@ -80,7 +80,7 @@ internal static class EndToEnd
                 await fx.StartWorkerAsync($"worker-{i}", concurrency);
             Func<byte[], Task<Guid>> post = fx is ApiSystem system
                 ? image => PostAsync(system.Client, image)
-                : image => fx.IngestAndSendAsync(image, "bench");
+                : image => fx.IngestAsync(image, "bench");
             var apiPid = (fx as ApiSystem)?.Api.Pid;
             if (pin)
                 CorePinning.PinServers();
