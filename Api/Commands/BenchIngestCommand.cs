@@ -19,7 +19,7 @@ namespace FaceAspire.Api.Commands;
 /// connections, and prints accepted frames/s, latency percentiles, CPU per accepted frame and the group commit's batch
 /// size. A list of concurrencies shows where the Api saturates: at 16 the rate is bound by latency (about 4.6 frames
 /// per commit), at 64 by CPU (docs/performance.md, twenty-first round). Without <c>--url</c> it hosts the real Api in
-/// this process on 127.0.0.1 (Kestrel, outbox dispatcher included) with the configured
+/// this process on 127.0.0.1 (Kestrel, outbox relay included) with the configured
 /// <c>ConnectionStrings:facedb</c>/<c>messaging</c> and a fresh key.
 /// Every posted frame is stored and queued for real: run it against a scratch database.
 /// </summary>

@@ -113,7 +113,7 @@ public sealed class ReprocessTests(ReprocessTests.Fixture fx) : IClassFixture<Re
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Accepts an image as the Api does (frame row, bytes and outbox message); the Api's dispatcher sends it.</summary>
+    /// <summary>Accepts an image as the Api does (frame row, bytes and outbox message); a relay sends it.</summary>
     private async Task<Guid> IngestAsync(byte[] image) =>
         (await fx.Ingest.AcceptAsync(image, "image/jpeg", "reprocess-test", DateTimeOffset.UtcNow, null)).FrameId;
 }

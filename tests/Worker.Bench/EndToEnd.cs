@@ -158,6 +158,6 @@ internal enum IngestPath
     /// <summary>HTTP POST to a real Api process (its outbox dispatcher sends the command).</summary>
     Http,
 
-    /// <summary>Core's FrameIngest and a direct send from the bench process.</summary>
+    /// <summary>Core's FrameIngest from the bench process; the workers' outbox relays send the commands.</summary>
     Direct,
 }

@@ -181,7 +181,8 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     /// waiting for its bus, such as a worker expected to refuse its settings.
     /// </summary>
     public static ServiceProcessOptions WorkerProcessOptions(string name, IReadOnlyDictionary<string, string> environment) =>
-        new("Worker") { Name = name, Environment = [.. ServiceDefaults, .. environment] };
+        // A port of its own for the health endpoints: Kestrel's default (5000) fits one worker per machine.
+        new("Worker") { Name = name, ListenOnFreePort = true, Environment = [.. ServiceDefaults, .. environment] };
 
     /// <summary>
     /// Starts a service process (Worker or Api; <see cref="ServiceDefaults"/> are the caller's to add) and waits until
