@@ -25,6 +25,9 @@ public static class FaceDbServiceCollectionExtensions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         services.TryAddSingleton(sp => CreateDataSource(connectionString, sp.GetService<ILoggerFactory>()));
+        // The outbox listener's LISTEN connection, without Npgsql's logging: it logs every wait for a notification at
+        // Information ("Starting to wait"), which would be a line per outbox insert in every process.
+        services.TryAddKeyedSingleton(Messaging.OutboxListener.DataSourceKey, (_, _) => CreateDataSource(connectionString));
         services.AddPooledDbContextFactory<FaceDbContext>((sp, options) =>
             FaceDbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<FaceDbContext>>().CreateDbContext());

@@ -47,8 +47,8 @@ public static class MessagingExtensions
     /// <summary>
     /// This process's share of relaying the outbox (ADR 0022): <see cref="OutboxOptions"/> (section <c>Outbox</c>,
     /// validated at start), the <see cref="OutboxSignal"/> its writers wake, and unless <c>Outbox:Enabled</c> is false the
-    /// <see cref="OutboxRelay"/>, its <see cref="OutboxListener"/> and the <see cref="OutboxPruner"/>. Needs an
-    /// <see cref="Npgsql.NpgsqlDataSource"/> (Core's <c>AddFaceDb</c>) and a MassTransit bus.
+    /// <see cref="OutboxRelay"/>, its <see cref="OutboxListener"/> and the <see cref="OutboxPruner"/>. Needs the data
+    /// sources of Core's <c>AddFaceDb</c> and a MassTransit bus.
     /// </summary>
     public static IHostApplicationBuilder AddOutboxRelay(this IHostApplicationBuilder builder)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,9 +14,12 @@ namespace FaceAspire.Core.Messaging;
 /// back-off, and the relay is woken once after each (re)connect, since notifications sent meanwhile are lost; the
 /// relay's own poll covers the gap.
 /// </summary>
-public sealed class OutboxListener(NpgsqlDataSource dataSource, OutboxSignal signal, IOptions<OutboxOptions> options,
-    ILogger<OutboxListener> logger) : BackgroundService
+public sealed class OutboxListener([FromKeyedServices(OutboxListener.DataSourceKey)] NpgsqlDataSource dataSource, OutboxSignal signal,
+    IOptions<OutboxOptions> options, ILogger<OutboxListener> logger) : BackgroundService
 {
+    /// <summary>The DI key of the data source the listener connects with (registered by Core's <c>AddFaceDb</c>).</summary>
+    public const string DataSourceKey = "outbox-listener";
+
     private readonly OutboxOptions _options = options.Value;
 
     /// <inheritdoc />

@@ -38,16 +38,17 @@ public sealed class GroupCommitTests(PostgresDatabaseFixture db) : IClassFixture
         // initializer, failing every later ingest of this test process).
         var source = IngestService.Activities.Name;
         using var testSource = new ActivitySource(nameof(GroupCommitTests));
-        // The listener is process-wide and other test classes ingest in parallel: count only the commits that link
-        // to this test's trace, which every item below captures when it is created.
-        ActivityTraceId? testTrace = null;
+        // The listener is process-wide and other test classes ingest in parallel: count only the statements that link
+        // to this test's request span, which every item below captures when it is created. (Each other frame of a
+        // batch also gets an "ingest commit" span of its own, linked to the statement's span, not to the request.)
+        ActivitySpanId? testSpan = null;
         using var listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name == source || s.Name == testSource.Name,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
             ActivityStopped = a =>
             {
-                if (a.OperationName == "ingest commit" && a.Links.Any(l => l.Context.TraceId == testTrace))
+                if (a.OperationName == "ingest commit" && a.Links.Any(l => l.Context.SpanId == testSpan))
                     lock (commits) commits.Add((int)a.GetTagItem("faceaspire.frames")!);
             },
         };
@@ -57,7 +58,7 @@ public sealed class GroupCommitTests(PostgresDatabaseFixture db) : IClassFixture
         List<IngestItem> items;
         using (var request = testSource.StartActivity("requests")!)
         {
-            testTrace = request.TraceId;
+            testSpan = request.SpanId;
             items = distinct.Select(p => Item(p)).Concat(Enumerable.Range(0, 3).Select(_ => Item(copy))).ToList();
         }
         var groupCommit = NewGroupCommit();
