@@ -42,7 +42,7 @@ public sealed class OutboxPruner(NpgsqlDataSource dataSource, IOptions<OutboxOpt
     }
 
     /// <summary>Deletes the rows dispatched before the retention window; returns how many.</summary>
-    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    private async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             "DELETE FROM outbox_messages WHERE dispatched_at < now() - make_interval(hours => @h)");
