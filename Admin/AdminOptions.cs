@@ -30,7 +30,7 @@ public sealed class AdminOptions
     public string? RabbitMqManagementUrl { get; set; }
 
     /// <summary>Queue whose depth and consumer count the dashboard shows (consumers = workers online).</summary>
-    public string AnalyzeQueue { get; set; } = "analyze-frame";
+    public string AnalyzeQueue { get; set; } = Core.Contracts.MessagingNames.AnalyzeFrameQueue;
 
     /// <summary>Wrong passwords within <see cref="LockoutMinutes"/> after which sign-in is locked for that user name and
     /// that client address (1–100; default 5).</summary>

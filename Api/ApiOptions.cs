@@ -69,38 +69,3 @@ public sealed class ApiOptions
     /// </summary>
     public long MaxRequestBytes => MaxImageBytes / 3 * 4 + 4 + 1024 * 1024;
 }
-
-/// <summary>Settings of <see cref="Outbox.OutboxDispatcher"/>, section <c>"Outbox"</c>.</summary>
-public sealed class OutboxOptions
-{
-    /// <summary>The configuration section name.</summary>
-    public const string SectionName = "Outbox";
-
-    /// <summary>Rows read (and locked) per batch, default 200.</summary>
-    [Range(1, 10_000)]
-    public int BatchSize { get; set; } = 200;
-
-    /// <summary>Poll interval when idle, milliseconds (default 100); a local accept wakes the dispatcher at once.</summary>
-    [Range(1, 60_000)]
-    public int PollMilliseconds { get; set; } = 100;
-
-    /// <summary>How long one batch may wait for broker confirms, seconds (default 10).</summary>
-    [Range(1, 600)]
-    public int SendTimeoutSeconds { get; set; } = 10;
-
-    /// <summary>Longest back-off after consecutive failures, seconds (default 30; starts at 0.5 s, doubles).</summary>
-    [Range(1, 3600)]
-    public int MaxBackoffSeconds { get; set; } = 30;
-
-    /// <summary>How long a dispatched row is kept before <see cref="Outbox.OutboxPruner"/> deletes it, hours (default
-    /// 24; 0 = keep every row).</summary>
-    [Range(0, 100_000)]
-    public int KeepDispatchedHours { get; set; } = 24;
-
-    /// <summary>How often <see cref="Outbox.OutboxPruner"/> runs, seconds (default 600).</summary>
-    [Range(1, 86_400)]
-    public int PruneIntervalSeconds { get; set; } = 600;
-
-    /// <summary>Set false to run an Api that only accepts (another replica dispatches and prunes). Default true.</summary>
-    public bool Enabled { get; set; } = true;
-}

@@ -24,7 +24,7 @@ internal sealed class MigrationWorker(
             var owner = configuration.GetConnectionString("facedb")
                 ?? throw new InvalidOperationException("ConnectionStrings:facedb (the database owner's connection string) is not configured.");
             var started = Stopwatch.StartNew();
-            var applied = await DatabaseMigrator.PrepareAsync(owner, options.Value.AppRole, options.Value.AppPassword, stoppingToken);
+            var applied = await DatabaseMigrator.PrepareAsync(owner, options.Value.AppRole, options.Value.AppPassword, stoppingToken, logger);
             logger.LogInformation("Database is at {Migration} ({Count} migrations applied) in {Ms} ms; role {Role} granted",
                 applied.LastOrDefault() ?? "(none)", applied.Count, started.ElapsedMilliseconds, options.Value.AppRole);
         }

@@ -2,6 +2,7 @@ using FaceAspire.ApiClient;
 using FaceAspire.Admin.Services;
 using FaceAspire.Core.Data;
 using FaceAspire.Core.Identity;
+using FaceAspire.Core.Messaging;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace FaceAspire.Admin.Extensions;
@@ -12,9 +13,11 @@ public static class Extensions
     /// <summary>
     /// Registers options (section <c>Admin</c>, validated at start), the database (<c>ConnectionStrings:facedb</c>,
     /// required), Core's identity editors, cookie authentication with every page outside <c>/Account</c> requiring a
-    /// signed-in operator, Razor Pages, and the HTTP clients for the Api and RabbitMQ.
+    /// signed-in operator, Razor Pages, the HTTP clients for the Api and RabbitMQ's management API, and a send-only
+    /// MassTransit bus (<c>ConnectionStrings:messaging</c>) with this process's outbox relay: the job requests the
+    /// admin writes to the outbox leave from here, whether or not the Api runs (ADR 0024).
     /// </summary>
-    /// <exception cref="InvalidOperationException">No <c>ConnectionStrings:facedb</c>.</exception>
+    /// <exception cref="InvalidOperationException">No <c>ConnectionStrings:facedb</c> or <c>ConnectionStrings:messaging</c>.</exception>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -29,6 +32,7 @@ public static class Extensions
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<Core.Jobs.JobStore>();
+        builder.AddMessaging();
         services.AddScoped<EmotionQueries>();
         services.AddScoped<DashboardStats>();
         services.AddSingleton(TimeProvider.System);

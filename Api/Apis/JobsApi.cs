@@ -2,7 +2,6 @@ using FaceAspire.ApiClient.Contracts;
 using System.Security.Claims;
 using System.Text.Json;
 using FaceAspire.Api.Ingest;
-using FaceAspire.Api.Outbox;
 using FaceAspire.Core.Data;
 using FaceAspire.Core.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,7 +28,7 @@ public static class JobsApi
 
     /// <summary>202 with the job (a new one, or the active one of that kind with created=false); 400 unknown kind/bad parameters.</summary>
     public static async Task<Results<Accepted<JobDto>, ProblemHttpResult>> RequestJob(string kind, HttpRequest request, JobStore jobs,
-        OutboxSignal signal, FaceDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
+        FaceDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (!JobKinds.IsKnown(kind))
             return TypedResults.Problem($"Unknown job kind '{kind}'; known: {string.Join(", ", JobKinds.All)}.", statusCode: 400, title: "Unknown job kind");
@@ -49,8 +48,6 @@ public static class JobsApi
             }
         }
         var result = await jobs.RequestAsync(kind, "api-key:" + (user.Identity?.Name ?? "?"), parameters, viaOutbox: true, cancellationToken);
-        if (result.Created)
-            signal.Notify();
         var dto = (await LoadAsync(db, result.JobId, cancellationToken))! with { Created = result.Created };
         return TypedResults.Accepted($"/api/jobs/{result.JobId}", dto);
     }

@@ -1,7 +1,8 @@
 using FaceAspire.Api.Auth;
 using FaceAspire.Api.Ingest;
-using FaceAspire.Api.Outbox;
+using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
+using FaceAspire.Core.Messaging;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -12,18 +13,17 @@ namespace FaceAspire.Api.Extensions;
 public static class Extensions
 {
     /// <summary>
-    /// Registers options (<see cref="ApiOptions"/>, <see cref="OutboxOptions"/>, validated at start), the request
-    /// limits derived from <see cref="ApiOptions.MaxRequestBytes"/> (Kestrel and multipart), ProblemDetails and
-    /// the exception mapping, OpenAPI, API-key authentication, the database (<c>ConnectionStrings:facedb</c>, app
-    /// role), MassTransit over RabbitMQ (<c>ConnectionStrings:messaging</c>), the outbox dispatcher and the
-    /// "ready" health checks of both.
+    /// Registers options (<see cref="ApiOptions"/>, validated at start), the request limits derived from
+    /// <see cref="ApiOptions.MaxRequestBytes"/> (Kestrel and multipart), ProblemDetails and the exception mapping,
+    /// OpenAPI, API-key authentication, the database (<c>ConnectionStrings:facedb</c>, app role), MassTransit over
+    /// RabbitMQ (<c>ConnectionStrings:messaging</c>) with the Worker's request clients, this process's outbox relay
+    /// (ADR 0024), and the "ready" health checks of both.
     /// </summary>
     /// <exception cref="InvalidOperationException">A connection string is missing.</exception>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var apiOptions = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions();
         services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = apiOptions.MaxRequestBytes);
         services.Configure<FormOptions>(f =>
@@ -49,7 +49,6 @@ public static class Extensions
             ?? throw new InvalidOperationException("ConnectionStrings:facedb (the app role's Npgsql connection string) is not configured.");
         services.AddFaceDb(facedb);
         services.AddSingleton<FrameValidator>();
-        services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IngestService>();
         services.AddSingleton<IngestGroupCommit>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestGroupCommit>());
@@ -59,12 +58,14 @@ public static class Extensions
         services.AddScoped<Mood.MoodService>();
         services.AddSingleton<Core.Jobs.JobStore>();
 
-        builder.AddMessaging();
-        if (builder.Configuration.GetValue(OutboxOptions.SectionName + ":Enabled", true))
+        builder.AddMessaging(x =>
         {
-            services.AddHostedService<OutboxDispatcher>();
-            services.AddHostedService<OutboxPruner>();
-        }
+            // Request clients of the Worker's request/response consumers.
+            x.AddRequestClient<AnalyzeMood>(MessagingNames.Queue(MessagingNames.AnalyzeMoodQueue));
+            x.AddRequestClient<IdentifyFaces>(MessagingNames.Queue(MessagingNames.IdentifyFacesQueue));
+            x.AddRequestClient<EnrolPerson>(MessagingNames.Queue(MessagingNames.EnrolPersonQueue));
+            x.AddRequestClient<MakeThumbnail>(MessagingNames.Queue(MessagingNames.MakeThumbnailQueue));
+        });
         services.AddHealthChecks().AddCheck<FaceDbHealthCheck>(FaceDbHealthCheck.Name, tags: ["ready"]);
         return builder;
     }

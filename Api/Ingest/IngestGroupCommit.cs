@@ -169,7 +169,7 @@ public sealed class IngestGroupCommit(NpgsqlDataSource dataSource, FrameIngest i
         public IngestItem Item { get; } = item;
 
         // The request's ingest span (the trace context the item captured): the parent of its commit span.
-        public ActivityContext Context { get; } = Outbox.SendTracing.Parent(item.Trace.TraceParent, item.Trace.TraceState);
+        public ActivityContext Context { get; } = Core.Messaging.OutboxTracing.Parent(item.Trace.TraceParent, item.Trace.TraceState);
 
         // Asynchronous continuations: a writer must not run the requests' code on its own loop.
         public TaskCompletionSource<IngestResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

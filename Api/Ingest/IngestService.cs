@@ -1,7 +1,7 @@
 using FaceAspire.ApiClient.Contracts;
 using System.Diagnostics;
 using System.Text.Json;
-using FaceAspire.Api.Outbox;
+using FaceAspire.Core.Messaging;
 using FaceAspire.Core.Data;
 using FaceAspire.Vision.Imaging;
 
@@ -10,7 +10,7 @@ namespace FaceAspire.Api.Ingest;
 /// <summary>
 /// Accepts validated images: every image of a request is validated first (all or nothing), then each is stored
 /// with its outbox row through Core's <see cref="FrameIngest"/> (sha256 idempotency), committed together with other
-/// requests' images by <see cref="IngestGroupCommit"/>, and the <see cref="OutboxSignal"/> wakes the dispatcher.
+/// requests' images by <see cref="IngestGroupCommit"/>, and the <see cref="OutboxSignal"/> wakes this process's outbox relay.
 /// Capture time = EXIF DateTimeOriginal, else the client's timestamp, else now.
 /// </summary>
 public sealed class IngestService(FrameValidator validator, IngestGroupCommit ingest, OutboxSignal signal, TimeProvider time)

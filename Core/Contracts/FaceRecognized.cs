@@ -1,8 +1,10 @@
+using MassTransit;
+
 namespace FaceAspire.Core.Contracts;
 
 /// <summary>
 /// Event: one face was stored and assigned to a person. Written to the outbox with the frame's result, one per face,
-/// next to <see cref="FrameAnalyzed"/>, and published by the Api's outbox dispatcher after the commit (ADR 0017);
+/// next to <see cref="FrameAnalyzed"/>, and published by an outbox relay after the commit (ADR 0017, ADR 0024);
 /// lets per-person subscribers (alerts, engagement) avoid parsing whole frames.
 /// </summary>
 /// <param name="FaceId">Primary key of the <c>faces</c> row.</param>
@@ -14,6 +16,7 @@ namespace FaceAspire.Core.Contracts;
 /// <param name="Quality">Face quality score in [0, 1] (higher is better), from the Vision engine.</param>
 /// <param name="CapturedAt">When the frame was taken.</param>
 /// <param name="Source">The frame's source, or null.</param>
+[EntityName(MessagingNames.FaceRecognizedExchange)]
 public sealed record FaceRecognized(
     Guid FaceId,
     Guid FrameId,

@@ -1,9 +1,11 @@
+using MassTransit;
+
 namespace FaceAspire.Core.Contracts;
 
 /// <summary>
 /// Event: a frame finished processing (successfully or not). The Worker writes it to the outbox in the transaction
-/// that stores the result (or the failure), and the Api's outbox dispatcher publishes it after that commit (ADR 0017):
-/// once per result, at least once (a dispatcher crash between the broker's confirm and its own commit sends a batch
+/// that stores the result (or the failure), and an outbox relay publishes it after that commit (ADR 0017, ADR 0024):
+/// once per result, at least once (a relay crash between the broker's confirm and its own commit sends a batch
 /// again, so subscribers should be idempotent by <see cref="FrameId"/>). A redelivered <see cref="AnalyzeFrame"/> for
 /// a frame that is already done writes nothing.
 /// </summary>
@@ -14,6 +16,7 @@ namespace FaceAspire.Core.Contracts;
 /// <param name="Error">Why the frame failed (e.g. "image could not be decoded"); null when done.</param>
 /// <param name="CapturedAt">When the image was taken.</param>
 /// <param name="Source">The frame's source (camera name), or null.</param>
+[EntityName(MessagingNames.FrameAnalyzedExchange)]
 public sealed record FrameAnalyzed(
     Guid FrameId,
     string Status,

@@ -1,17 +1,18 @@
-using System.Text;
 using FaceAspire.Core.Data.Entities;
+using FaceAspire.Core.Messaging;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 
 namespace FaceAspire.Core.Data;
 
 /// <summary>
-/// EF Core context over the FaceAspire schema (PostgreSQL + pgvector). Tables and columns are snake_case.
-/// The schema itself comes from the hand-written migrations in <c>Data/Migrations</c>, applied by
-/// <see cref="DatabaseMigrator"/>; the embedding vector column is not in the model (see <see cref="Face"/>).
-/// Obtain instances from DI (<see cref="FaceDbServiceCollectionExtensions.AddFaceDb"/>) or with
-/// <c>new FaceDbContext(FaceDbContext.CreateOptions(dataSource))</c>.
+/// EF Core context over the FaceAspire schema (PostgreSQL + pgvector). Tables and columns are snake_case
+/// (EFCore.NamingConventions); the embedding columns are Pgvector's <c>Vector</c>/<c>HalfVector</c>. The schema comes
+/// from the migrations <c>dotnet ef</c> generated from this model (<c>Data/Migrations</c>, with a model snapshot),
+/// applied by <see cref="DatabaseMigrator"/>; a model change without a migration makes <c>Migrate()</c> throw
+/// (EF's pending-model-changes check), which a test catches. Obtain instances from DI
+/// (<see cref="FaceDbServiceCollectionExtensions.AddFaceDb"/>) or with
+/// <c>new FaceDbContext(FaceDbContext.CreateOptions(dataSource))</c>, on a data source built with <c>UseVector()</c>.
 /// </summary>
 public sealed class FaceDbContext(DbContextOptions<FaceDbContext> options) : DbContext(options)
 {
@@ -21,7 +22,7 @@ public sealed class FaceDbContext(DbContextOptions<FaceDbContext> options) : DbC
     public DbSet<FrameImage> FrameImages => Set<FrameImage>();
     /// <summary>Identities.</summary>
     public DbSet<Person> Persons => Set<Person>();
-    /// <summary>Detected faces (insert through <see cref="Identity.FaceStore"/> only).</summary>
+    /// <summary>Detected faces with their embeddings.</summary>
     public DbSet<Face> Faces => Set<Face>();
     /// <summary>The emotion log.</summary>
     public DbSet<EmotionRecord> Emotions => Set<EmotionRecord>();
@@ -46,13 +47,8 @@ public sealed class FaceDbContext(DbContextOptions<FaceDbContext> options) : DbC
     /// <summary>The admin user created by the first-run setup.</summary>
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
 
-    /// <summary>
-    /// Options for a context on <paramref name="dataSource"/>: Npgsql provider, and
-    /// <see cref="RelationalEventId.PendingModelChangesWarning"/> ignored. EF 9+ turns that warning into an error
-    /// in <c>Migrate()</c> when the migrations carry no model snapshot; ours are hand-written (the <c>dotnet ef</c>
-    /// tool cannot be restored here), so there is no snapshot to compare. Drift between model and migrations is
-    /// instead caught by an integration test that checks every mapped column against the migrated database.
-    /// </summary>
+    /// <summary>Options for a context on <paramref name="dataSource"/> (see <see cref="Configure"/>).</summary>
+    /// <param name="dataSource">A data source built with <c>UseVector()</c> (<see cref="FaceDbServiceCollectionExtensions.CreateDataSource"/>).</param>
     public static DbContextOptions<FaceDbContext> CreateOptions(NpgsqlDataSource dataSource)
     {
         var builder = new DbContextOptionsBuilder<FaceDbContext>();
@@ -60,40 +56,15 @@ public sealed class FaceDbContext(DbContextOptions<FaceDbContext> options) : DbC
         return builder.Options;
     }
 
-    internal static void Configure(DbContextOptionsBuilder builder, NpgsqlDataSource dataSource) =>
-        builder.UseNpgsql(dataSource)
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    /// <summary>The provider setup every context uses: Npgsql on <paramref name="dataSource"/> with pgvector's type
+    /// mappings and <c>CosineDistance</c> translation, and snake_case names.</summary>
+    public static void Configure(DbContextOptionsBuilder builder, NpgsqlDataSource dataSource) =>
+        builder.UseNpgsql(dataSource, npgsql => npgsql.UseVector()).UseSnakeCaseNamingConvention();
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.HasPostgresExtension("vector");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FaceDbContext).Assembly);
-        // snake_case columns by convention (EFCore.NamingConventions is not in this registry).
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
-        {
-            foreach (var property in entity.GetProperties())
-                property.SetColumnName(ToSnakeCase(property.Name));
-        }
-    }
-
-    /// <summary>"DetScore" → "det_score", "Sha256" → "sha256", "X" → "x".</summary>
-    internal static string ToSnakeCase(string name)
-    {
-        var sb = new StringBuilder(name.Length + 4);
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            if (char.IsUpper(c))
-            {
-                if (i > 0)
-                    sb.Append('_');
-                sb.Append(char.ToLowerInvariant(c));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-        return sb.ToString();
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Pgvector.Npgsql;
 
 namespace FaceAspire.Core.Data;
 
@@ -12,24 +13,21 @@ public static class FaceDbServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, for the APP role's <paramref name="connectionString"/>:
-    /// a singleton <see cref="NpgsqlDataSource"/> (the connection pool, also used for raw SQL; skipped when one is
-    /// already registered), a pooled <see cref="IDbContextFactory{FaceDbContext}"/> plus a scoped
-    /// <see cref="FaceDbContext"/> from it, <see cref="IdentityOptions"/> bound to section <c>"Identity"</c> and
+    /// a singleton <see cref="NpgsqlDataSource"/> (<see cref="CreateDataSource"/>: the connection pool, also used for
+    /// raw SQL; skipped when one is already registered), a pooled <see cref="IDbContextFactory{FaceDbContext}"/> plus a
+    /// scoped <see cref="FaceDbContext"/> from it, <see cref="IdentityOptions"/> bound to section <c>"Identity"</c> and
     /// validated at start, and singletons <see cref="FaceStore"/>, <see cref="IdentityMatcher"/>,
-    /// <see cref="FrameWriter"/>, <see cref="FrameIngest"/>. Does not migrate: run
-    /// <see cref="DatabaseMigrator.MigrateAsync(string, CancellationToken)"/> first, as the owner.
+    /// <see cref="FrameWriter"/>, <see cref="FrameIngest"/> and the <see cref="Messaging.OutboxSignal"/> the writers
+    /// wake this process's relay with. Does not migrate: the MigrationService does, as the owner
+    /// (<see cref="DatabaseMigrator.PrepareAsync"/>).
     /// </summary>
     public static IServiceCollection AddFaceDb(this IServiceCollection services, string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        services.TryAddSingleton(sp =>
-        {
-            var builder = new NpgsqlDataSourceBuilder(connectionString);
-            ApplyPerformanceDefaults(builder.ConnectionStringBuilder, connectionString);
-            if (sp.GetService<ILoggerFactory>() is { } loggerFactory)
-                builder.UseLoggerFactory(loggerFactory);
-            return builder.Build();
-        });
+        services.TryAddSingleton(sp => CreateDataSource(connectionString, sp.GetService<ILoggerFactory>()));
+        // The outbox listener's LISTEN connection, without Npgsql's logging: it logs every wait for a notification at
+        // Information ("Starting to wait"), which would be a line per outbox insert in every process.
+        services.TryAddKeyedSingleton(Messaging.OutboxListener.DataSourceKey, (_, _) => CreateDataSource(connectionString));
         services.AddPooledDbContextFactory<FaceDbContext>((sp, options) =>
             FaceDbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<FaceDbContext>>().CreateDbContext());
@@ -39,7 +37,26 @@ public static class FaceDbServiceCollectionExtensions
         services.TryAddSingleton<IdentityMatcher>();
         services.TryAddSingleton<FrameWriter>();
         services.TryAddSingleton<FrameIngest>();
+        services.TryAddSingleton<Messaging.OutboxSignal>();
         return services;
+    }
+
+    /// <summary>
+    /// A data source for <paramref name="connectionString"/> as every FaceAspire process needs it: pgvector's types
+    /// (<c>UseVector()</c>: <c>vector</c> ↔ <see cref="Pgvector.Vector"/>, <c>halfvec</c> ↔ <see cref="Pgvector.HalfVector"/>)
+    /// and <see cref="ApplyPerformanceDefaults"/>. Dispose it when done (it owns the connection pool).
+    /// </summary>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="loggerFactory">Where Npgsql logs, or null.</param>
+    /// <exception cref="ArgumentException">The connection string does not parse.</exception>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, ILoggerFactory? loggerFactory = null)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        ApplyPerformanceDefaults(builder.ConnectionStringBuilder, connectionString);
+        builder.UseVector();
+        if (loggerFactory is not null)
+            builder.UseLoggerFactory(loggerFactory);
+        return builder.Build();
     }
 
     /// <summary>

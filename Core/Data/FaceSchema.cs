@@ -1,6 +1,6 @@
 namespace FaceAspire.Core.Data;
 
-/// <summary>Schema constants shared by the migration DDL and the code that reads and writes the vector column.</summary>
+/// <summary>Schema constants shared by the model (<c>EntityConfigurations/</c>), its migrations and the queries.</summary>
 public static class FaceSchema
 {
     /// <summary>
@@ -9,18 +9,29 @@ public static class FaceSchema
     /// </summary>
     public const int EmbeddingDimension = 512;
 
+    /// <summary>The type of <c>faces.embedding</c>: <c>vector(512)</c>, 32-bit floats.</summary>
+    public const string VectorType = "vector(512)";
+
     /// <summary>
-    /// The type <c>ix_faces_embedding_hnsw</c> indexes: the embedding cast to pgvector's 16-bit <c>halfvec</c> of
-    /// <see cref="EmbeddingDimension"/> values (ADR 0009). A nearest-neighbour query uses the index only when it orders
-    /// by exactly <c>embedding::IndexedVectorType &lt;=&gt; @q::IndexedVectorType</c>, so every such query takes the
-    /// type from here.
+    /// The type of <c>faces.half_embedding</c>, the generated column the HNSW index is built on: pgvector's 16-bit
+    /// <c>halfvec</c> of <see cref="EmbeddingDimension"/> values (ADR 0009: half the bytes per HNSW hop).
     /// </summary>
-    public const string IndexedVectorType = "halfvec(512)";
+    public const string HalfVectorType = "halfvec(512)";
+
+    /// <summary>The HNSW index over <c>faces.half_embedding</c>.</summary>
+    public const string HnswIndex = "ix_faces_embedding_hnsw";
+
+    /// <summary>
+    /// The index's operator class: cosine distance on <c>halfvec</c>. A query uses the index only when it orders by
+    /// <c>half_embedding &lt;=&gt; q</c> (the same operator on the same column), which is what
+    /// <see cref="Identity.FaceStore"/>'s searches do.
+    /// </summary>
+    public const string HnswOperatorClass = "halfvec_cosine_ops";
 
     /// <summary>Number of landmark coordinates per face: 5 points × (x, y).</summary>
     public const int LandmarkValues = 10;
 
-    /// <summary>HNSW graph degree <c>m</c> of <c>ix_faces_embedding_hnsw</c> (pgvector default 16).</summary>
+    /// <summary>HNSW graph degree <c>m</c> of <see cref="HnswIndex"/> (pgvector default 16).</summary>
     public const int HnswM = 16;
 
     /// <summary>HNSW build candidate list <c>ef_construction</c> (pgvector default 64).</summary>

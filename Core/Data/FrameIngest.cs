@@ -1,3 +1,4 @@
+using FaceAspire.Core.Messaging;
 using System.Security.Cryptography;
 using FaceAspire.Core.Contracts;
 using Npgsql;
@@ -21,9 +22,9 @@ public sealed record IngestResult(Guid FrameId, bool Created, string Status, str
 public sealed record IngestItem(byte[] Content, string ContentType, string? Source, DateTimeOffset CapturedAt, string? MetadataJson)
 {
     /// <summary>The W3C trace context of <see cref="System.Diagnostics.Activity.Current"/> when the item was created
-    /// (<see cref="OutboxSerializer.CurrentTraceContext"/>): the outbox row carries the request's trace even when a
+    /// (<see cref="OutboxWriter.CurrentTraceContext"/>): the outbox row carries the request's trace even when a
     /// group commit writes it from another context.</summary>
-    public (string? TraceParent, string? TraceState) Trace { get; init; } = OutboxSerializer.CurrentTraceContext();
+    public (string? TraceParent, string? TraceState) Trace { get; init; } = OutboxWriter.CurrentTraceContext();
 }
 
 /// <summary>
@@ -154,7 +155,7 @@ public sealed class FrameIngest(NpgsqlDataSource dataSource)
         CancellationToken cancellationToken)
     {
         var messages = items.Select((item, k) =>
-            OutboxSerializer.Create(new AnalyzeFrame(ids[k], shas[k], item.Source, item.CapturedAt.ToUniversalTime()), item.Trace)).ToArray();
+            OutboxWriter.Create(new AnalyzeFrame(ids[k], shas[k], item.Source, item.CapturedAt.ToUniversalTime()), item.Trace)).ToArray();
         await using var insert = new NpgsqlCommand(AcceptSql, connection);
         var p = insert.Parameters;
         p.AddWithValue("id", ids);

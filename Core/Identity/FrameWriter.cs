@@ -1,6 +1,7 @@
 using System.Data;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
+using FaceAspire.Core.Messaging;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -9,9 +10,11 @@ namespace FaceAspire.Core.Identity;
 /// <summary>
 /// The Worker's side of the frames table: claim a frame, store its analysis in one transaction, or mark it failed.
 /// Every method is idempotent with respect to message redelivery: once a frame is <c>done</c>, nothing is written
-/// again and the stored result is returned (<see cref="FrameResult.Replayed"/> = true).
+/// again and the stored result is returned (<see cref="FrameResult.Replayed"/> = true). The events a result announces go
+/// to the outbox in the same transaction; after the commit, <paramref name="signal"/> (when given) wakes this process's
+/// relay so they leave at once.
 /// </summary>
-public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher matcher)
+public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher matcher, OutboxSignal? signal = null)
 {
     private const int MaxAttempts = 3;
 
@@ -45,8 +48,8 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
     /// <summary>
     /// Stores a frame's analysis in ONE transaction: every face (matched or new person, embedding, crop), one
     /// emotion-log row per face, the persons' counters, the frame's status <c>done</c> with its size, and the result's
-    /// events (<see cref="FrameAnalyzed"/> and one <see cref="FaceRecognized"/> per face) as outbox rows, which the
-    /// Api's outbox dispatcher publishes after the commit (ADR 0017). The frame row is locked first
+    /// events (<see cref="FrameAnalyzed"/> and one <see cref="FaceRecognized"/> per face) as outbox rows, which an
+    /// outbox relay publishes after the commit (ADR 0017, ADR 0024). The frame row is locked first
     /// (<c>FOR UPDATE</c>), so two deliveries of the same frame cannot both write; if the frame is already done,
     /// nothing is written and the stored result comes back. Deadlock and serialization failures
     /// (SQLSTATE 40P01, 40001) are retried up to 3 times with fresh face ids, and so are foreign-key violations
@@ -151,13 +154,14 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
         {
             Parameters = { new NpgsqlParameter<Guid>("id", frameId), new NpgsqlParameter<int>("w", width), new NpgsqlParameter<int>("h", height) },
         });
-        writes.BatchCommands.Add(OutboxSerializer.InsertCommand(result.Events()));
+        writes.BatchCommands.Add(OutboxWriter.InsertCommand(result.Events()));
         // COMMIT as the batch's last statement saves the round trip of a separate CommitAsync. An error in an earlier
         // statement makes PostgreSQL skip it (the rest of a batch is skipped after an error), and disposing the
         // transaction then rolls back as before. Npgsql reads the idle status PostgreSQL reports after the COMMIT and
         // marks the transaction completed, so its disposal sends nothing.
         writes.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await writes.ExecuteNonQueryAsync(cancellationToken);
+        signal?.Notify();
         return result;
     }
 
@@ -216,9 +220,11 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
                         reader.IsDBNull(3) ? null : reader.GetInt32(3));
             }
             if (failed is not null)
-                await OutboxSerializer.EnqueueAsync(failed.ToMessage(), connection, transaction, cancellationToken);
+                await OutboxWriter.EnqueueAsync(failed.ToMessage(), connection, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
+        if (failed is not null)
+            signal?.Notify();
         return failed
                ?? await FrameResults.LoadAsync(connection, null, frameId, replayed: true, cancellationToken)
                ?? throw new KeyNotFoundException($"Frame {frameId} does not exist.");

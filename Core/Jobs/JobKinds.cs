@@ -33,4 +33,7 @@ public static class JobStatus
     public const string Done = "done";
     /// <summary>Failed; <c>error</c> says why.</summary>
     public const string Failed = "failed";
+
+    /// <summary>All four values, in life-cycle order.</summary>
+    public static IReadOnlyList<string> All { get; } = [Queued, Running, Done, Failed];
 }

@@ -1,3 +1,4 @@
+using FaceAspire.Core.Messaging;
 using System.Text.Json;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
@@ -15,16 +16,17 @@ public sealed record JobRequestResult(Guid JobId, bool Created, string Status);
 /// <summary>
 /// The <c>jobs</c> table: request a job (row + audit entry + optionally the <see cref="RunJob"/> outbox row, in one
 /// transaction), claim it, report progress, finish it. At most one job per kind is queued or running
-/// (unique partial index <c>ux_jobs_active_kind</c>): a second request returns the active job.
+/// (unique partial index <c>ux_jobs_active_kind</c>): a second request returns the active job. After a commit with an
+/// outbox row, <paramref name="signal"/> (when given) wakes this process's relay.
 /// </summary>
-public sealed class JobStore(NpgsqlDataSource dataSource)
+public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal? signal = null)
 {
     /// <summary>Requests a job.</summary>
     /// <param name="kind">One of <see cref="JobKinds.All"/>.</param>
     /// <param name="requestedBy">Actor for the row and the audit entry.</param>
     /// <param name="parametersJson">JSON object of parameters, or null.</param>
-    /// <param name="viaOutbox">True (the Api): the <see cref="RunJob"/> goes into the outbox in the same transaction,
-    /// so it is sent exactly when the row exists. False: the caller sends it after this returns.</param>
+    /// <param name="viaOutbox">True: the <see cref="RunJob"/> goes into the outbox in the same transaction, so it is sent
+    /// exactly when the row exists. False: the caller sends it after this returns (tests that control delivery).</param>
     /// <param name="cancellationToken">Cancels.</param>
     /// <exception cref="ArgumentException">Unknown kind.</exception>
     public async Task<JobRequestResult> RequestAsync(string kind, string requestedBy, string? parametersJson, bool viaOutbox,
@@ -58,8 +60,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
         await AuditLog.AppendJsonAsync(requestedBy, "job.request", id.ToString(), JsonSerializer.Serialize(new { kind, parameters = parametersJson }),
             connection, transaction, cancellationToken);
         if (viaOutbox)
-            await OutboxSerializer.EnqueueAsync(new RunJob(id, kind), connection, transaction, cancellationToken);
+            await OutboxWriter.EnqueueAsync(new RunJob(id, kind), connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (viaOutbox)
+            signal?.Notify();
         return new JobRequestResult(id, true, JobStatus.Queued);
     }
 

@@ -12,8 +12,8 @@ namespace FaceAspire.Worker.Consumers;
 /// Analyses one frame: claim it (a frame already <c>done</c> is not analysed again), load its bytes from the
 /// database, run the vision engine in a slot of the <see cref="AnalysisGate"/>, then store faces, identities, emotion
 /// rows, status <c>done</c> and the result's events (<see cref="FrameAnalyzed"/> and one <see cref="FaceRecognized"/>
-/// per face, as outbox rows) in one transaction (<see cref="FrameWriter.WriteAsync"/>). The Api's outbox dispatcher
-/// publishes the events after the commit (ADR 0017), so the consumer waits for no broker confirm, and an event cannot
+/// per face, as outbox rows) in one transaction (<see cref="FrameWriter.WriteAsync"/>). An outbox relay (this process's own)
+/// publishes the events after the commit (ADR 0017, ADR 0024), so the consumer waits for no broker confirm, and an event cannot
 /// be lost between the commit and a publish. MassTransit acknowledges the message when this method returns, i.e.
 /// after the commit.
 /// <para>

@@ -1,3 +1,4 @@
+using FaceAspire.Core.Contracts;
 using FaceAspire.Vision.Imaging;
 using FaceAspire.Worker.Pipeline;
 using MassTransit;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FaceAspire.Worker.Consumers;
 
 /// <summary>
-/// Endpoint <c>analyze-frame</c> (the queue the Api sends <c>AnalyzeFrame</c> to). Concurrency is
+/// Endpoint <see cref="MessagingNames.AnalyzeFrameQueue"/> (the queue outbox relays send <c>AnalyzeFrame</c> to). Concurrency is
 /// <see cref="WorkerOptions.Concurrency"/>, prefetch <see cref="WorkerOptions.EffectivePrefetchCount"/> (one more:
 /// the next frame is in the process when one is acknowledged; more would park frames on a busy process while
 /// another sits idle). Retry: an unreachable database is waited out for up to
@@ -16,16 +17,13 @@ namespace FaceAspire.Worker.Consumers;
 /// </summary>
 public sealed class AnalyzeFrameConsumerDefinition : ConsumerDefinition<AnalyzeFrameConsumer>
 {
-    /// <summary>The queue name, also the address senders use (<c>queue:analyze-frame</c>).</summary>
-    public const string QueueName = "analyze-frame";
-
     private readonly WorkerOptions _options;
 
     /// <summary>Reads <see cref="WorkerOptions"/>.</summary>
     public AnalyzeFrameConsumerDefinition(IOptions<WorkerOptions> options)
     {
         _options = options.Value;
-        EndpointName = QueueName;
+        EndpointName = MessagingNames.AnalyzeFrameQueue;
         ConcurrentMessageLimit = _options.Concurrency;
         Endpoint(e => e.PrefetchCount = _options.EffectivePrefetchCount);
     }

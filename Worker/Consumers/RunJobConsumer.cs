@@ -57,7 +57,7 @@ public sealed class RunJobConsumer(JobStore jobs, IEnumerable<IMaintenanceJob> i
 }
 
 /// <summary>
-/// Endpoint <c>run-job</c>: one job at a time per worker process (jobs are heavy and long). Its only retry waits out an
+/// Endpoint <see cref="MessagingNames.RunJobQueue"/>: one job at a time per worker process (jobs are heavy and long). Its only retry waits out an
 /// unreachable database (<see cref="DatabaseOutageRetry"/>, <see cref="WorkerOptions.DatabaseOutageWaitSeconds"/>);
 /// any other error is recorded on the job by the consumer.
 /// </summary>
@@ -69,7 +69,7 @@ public sealed class RunJobConsumerDefinition : ConsumerDefinition<RunJobConsumer
     public RunJobConsumerDefinition(IOptions<WorkerOptions> options)
     {
         _options = options.Value;
-        EndpointName = "run-job";
+        EndpointName = MessagingNames.RunJobQueue;
         ConcurrentMessageLimit = 1;
         Endpoint(e => e.PrefetchCount = 1);
     }

@@ -1,6 +1,8 @@
+using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
-using FaceAspire.Vision;
 using FaceAspire.Core.Jobs;
+using FaceAspire.Core.Messaging;
+using FaceAspire.Vision;
 using FaceAspire.Worker.Consumers;
 using FaceAspire.Worker.Jobs;
 using FaceAspire.Worker.Pipeline;
@@ -17,7 +19,9 @@ public static class Extensions
     /// <c>ConnectionStrings:facedb</c>), ONE <see cref="IFaceAnalyzer"/> per process (its ONNX sessions are shared by
     /// all concurrent frames; section <c>Vision</c>) behind one <see cref="AnalysisGate"/>, <see cref="WorkerOptions"/>
     /// (section <c>Worker</c>), MassTransit over RabbitMQ (<c>ConnectionStrings:messaging</c>, an amqp:// URL) with the
-    /// analyze-frame consumer and its fault handler, and readiness checks (tag <c>ready</c>) for PostgreSQL and the bus.
+    /// consumers on the queues of <see cref="MessagingNames"/> and their fault handlers, this process's outbox relay (it
+    /// sends the result events and job commands the worker writes, ADR 0024), and readiness checks (tag <c>ready</c>) for
+    /// PostgreSQL and the bus.
     /// </summary>
     /// <exception cref="InvalidOperationException">A connection string is missing.</exception>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
@@ -25,8 +29,6 @@ public static class Extensions
         var config = builder.Configuration;
         var db = config.GetConnectionString("facedb")
                  ?? throw new InvalidOperationException("ConnectionStrings:facedb is not set (env ConnectionStrings__facedb).");
-        var messaging = config.GetConnectionString("messaging")
-                        ?? throw new InvalidOperationException("ConnectionStrings:messaging is not set (env ConnectionStrings__messaging).");
 
         builder.Services.AddFaceDb(db);
         builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName)
@@ -52,29 +54,18 @@ public static class Extensions
         builder.Services.AddHostedService<ReembedStarter>();
 
         builder.Services.AddHealthChecks().AddCheck<FaceDbHealthCheck>(FaceDbHealthCheck.Name, tags: ["ready"]);
-        builder.Services.AddMassTransit(x =>
+        builder.AddMessaging(x =>
         {
-            x.SetKebabCaseEndpointNameFormatter();
-            x.ConfigureHealthCheckOptions(h =>
-            {
-                h.Name = "messaging";
-                h.Tags.Add("ready");
-            });
             x.AddConsumer<AnalyzeFrameConsumer, AnalyzeFrameConsumerDefinition>();
             // Request/response consumers (issue 6): the Api waits for their answers.
             var concurrency = config.GetValue("Worker:Concurrency", WorkerOptions.DefaultConcurrency);
-            x.AddConsumer<AnalyzeMoodConsumer>(c => c.ConcurrentMessageLimit = concurrency);
-            x.AddConsumer<IdentifyFacesConsumer>(c => c.ConcurrentMessageLimit = concurrency);
-            x.AddConsumer<EnrolPersonConsumer>(c => c.ConcurrentMessageLimit = 1);
-            x.AddConsumer<MakeThumbnailConsumer>(c => c.ConcurrentMessageLimit = concurrency);
+            x.AddConsumer<AnalyzeMoodConsumer>(c => c.ConcurrentMessageLimit = concurrency).Endpoint(e => e.Name = MessagingNames.AnalyzeMoodQueue);
+            x.AddConsumer<IdentifyFacesConsumer>(c => c.ConcurrentMessageLimit = concurrency).Endpoint(e => e.Name = MessagingNames.IdentifyFacesQueue);
+            x.AddConsumer<EnrolPersonConsumer>(c => c.ConcurrentMessageLimit = 1).Endpoint(e => e.Name = MessagingNames.EnrolPersonQueue);
+            x.AddConsumer<MakeThumbnailConsumer>(c => c.ConcurrentMessageLimit = concurrency).Endpoint(e => e.Name = MessagingNames.MakeThumbnailQueue);
             x.AddConsumer<RunJobConsumer, RunJobConsumerDefinition>();
             x.AddConsumer<AnalyzeFrameFaultConsumer, FaultConsumerDefinition<AnalyzeFrameFaultConsumer>>();
             x.AddConsumer<RunJobFaultConsumer, FaultConsumerDefinition<RunJobFaultConsumer>>();
-            x.UsingRabbitMq((context, cfg) =>
-            {
-                cfg.Host(new Uri(messaging));
-                cfg.ConfigureEndpoints(context);
-            });
         });
         return builder;
     }

@@ -1,5 +1,7 @@
+using FaceAspire.Core.Data;
 using FaceAspire.Core.Identity;
 using FaceAspire.Core.Jobs;
+using Microsoft.EntityFrameworkCore;
 using FaceAspire.Vision;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,8 +18,8 @@ namespace FaceAspire.Worker.Jobs;
 /// Exact neighbour search in memory, O(n²) dot products over unit vectors: ~10 s for 10,000 faces on one core;
 /// beyond ~50,000 faces an index-based neighbour query would be needed.
 /// </summary>
-public sealed class ReclusterJob(NpgsqlDataSource dataSource, IFaceAnalyzer analyzer, IOptions<IdentityOptions> identity,
-    IOptions<MaintenanceOptions> options) : IMaintenanceJob
+public sealed class ReclusterJob(NpgsqlDataSource dataSource, IDbContextFactory<FaceDbContext> contexts, IFaceAnalyzer analyzer,
+    IOptions<IdentityOptions> identity, IOptions<MaintenanceOptions> options) : IMaintenanceJob
 {
     /// <inheritdoc />
     public string Kind => JobKinds.Recluster;
@@ -53,7 +55,7 @@ public sealed class ReclusterJob(NpgsqlDataSource dataSource, IFaceAnalyzer anal
             var byPerson = members.Where(i => faces[i].PersonId is not null).GroupBy(i => faces[i].PersonId!.Value).ToList();
             if (byPerson.Count < 2)
                 continue;
-            var target = byPerson.OrderByDescending(g => faces[g.First()].Named).ThenByDescending(g => g.Count()).ThenBy(g => g.Key).First();
+            var target = byPerson.OrderByDescending(g => faces[g.First()].PersonNamed).ThenByDescending(g => g.Count()).ThenBy(g => g.Key).First();
             foreach (var other in byPerson.Where(g => g.Key != target.Key))
             {
                 var similarity = other.SelectMany(i => target.Select(j => Dot(faces[i].Embedding, faces[j].Embedding))).Max();
@@ -116,26 +118,18 @@ public sealed class ReclusterJob(NpgsqlDataSource dataSource, IFaceAnalyzer anal
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private sealed record StoredFace(Guid Id, Guid? PersonId, bool Named, float[] Embedding);
-
-    private async Task<List<StoredFace>> LoadAsync(string model, CancellationToken cancellationToken)
+    /// <summary>The faces of <paramref name="model"/>, their embeddings scaled to unit length (cosine = dot product).</summary>
+    private async Task<List<StoredEmbedding>> LoadAsync(string model, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT f.id, f.person_id, p.name IS NOT NULL AND p.name <> '', f.embedding::real[]
-            FROM faces f LEFT JOIN persons p ON p.id = f.person_id WHERE f.model_version = @mv ORDER BY f.id
-            """);
-        command.Parameters.AddWithValue("mv", model);
-        var list = new List<StoredFace>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var faces = await FaceStore.EmbeddingsAsync(db, model, cancellationToken);
+        foreach (var e in faces.Select(f => f.Embedding))
         {
-            var e = reader.GetFieldValue<float[]>(3);
             var norm = MathF.Sqrt(e.Sum(v => v * v));
             for (var i = 0; i < e.Length; i++)
                 e[i] /= norm;
-            list.Add(new StoredFace(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetBoolean(2), e));
         }
-        return list;
+        return [.. faces];
     }
 
     private static float Dot(float[] a, float[] b)

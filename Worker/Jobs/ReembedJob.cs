@@ -1,11 +1,12 @@
+using FaceAspire.Core.Data;
 using FaceAspire.Core.Identity;
 using FaceAspire.Core.Jobs;
 using FaceAspire.Vision;
 using FaceAspire.Vision.Detection;
 using FaceAspire.Vision.Imaging;
 using FaceAspire.Worker.Pipeline;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace FaceAspire.Worker.Jobs;
 
@@ -13,12 +14,13 @@ namespace FaceAspire.Worker.Jobs;
 /// Re-embedding: every face whose <c>model_version</c> differs from this worker's embedder gets a new embedding,
 /// computed from its frame's stored image and its stored box, landmarks and detection score (the same 5-point
 /// alignment the ingest used, so no re-detection), and the new model tag. Frame by frame, each frame's faces in
-/// one transaction; progress = faces done of faces to do. Persons are untouched. Faces whose frame image is gone
+/// one transaction (<see cref="FaceStore.ReplaceEmbeddingAsync"/>); progress = faces done of faces to do. Persons are untouched. Faces whose frame image is gone
 /// (or no longer decodes) keep their old vector and model and are counted as skipped; matching ignores them
 /// because it only compares vectors of the same model. Each embedding takes a slot of the process's
 /// <see cref="AnalysisGate"/>, so a running job shares the cores with the frames in flight instead of adding to them.
 /// </summary>
-public sealed class ReembedJob(NpgsqlDataSource dataSource, IFaceAnalyzer analyzer, AnalysisGate gate, VisionOptions vision, ILogger<ReembedJob> logger) : IMaintenanceJob
+public sealed class ReembedJob(NpgsqlDataSource dataSource, IDbContextFactory<FaceDbContext> contexts, IFaceAnalyzer analyzer, AnalysisGate gate,
+    VisionOptions vision, ILogger<ReembedJob> logger) : IMaintenanceJob
 {
     private const int FramesPerBatch = 16;
 
@@ -60,18 +62,12 @@ public sealed class ReembedJob(NpgsqlDataSource dataSource, IFaceAnalyzer analyz
                 }
                 using (image)
                 {
-                    await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                    await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                     foreach (var (faceId, detected) in faces)
                     {
                         var embedding = await gate.RunAsync(() => embedder.Embed(image, detected), cancellationToken);
-                        FaceStore.ValidateEmbedding(embedding);
-                        await using var update = new NpgsqlCommand(
-                            "UPDATE faces SET embedding = @e::vector, model_version = @mv WHERE id = @id", connection, transaction);
-                        update.Parameters.Add(new NpgsqlParameter<float[]>("e", NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = embedding });
-                        update.Parameters.AddWithValue("mv", model);
-                        update.Parameters.AddWithValue("id", faceId);
-                        await update.ExecuteNonQueryAsync(cancellationToken);
+                        await FaceStore.ReplaceEmbeddingAsync(db, faceId, embedding, model, cancellationToken);
                     }
                     await transaction.CommitAsync(cancellationToken);
                 }

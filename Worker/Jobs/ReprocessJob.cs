@@ -1,6 +1,6 @@
 using FaceAspire.Core.Contracts;
-using FaceAspire.Core.Data;
 using FaceAspire.Core.Jobs;
+using FaceAspire.Core.Messaging;
 using Npgsql;
 
 namespace FaceAspire.Worker.Jobs;
@@ -8,8 +8,8 @@ namespace FaceAspire.Worker.Jobs;
 /// <summary>
 /// Gives failed frames another go: every frame with status <c>failed</c> whose failure was not about the image itself
 /// (<see cref="FrameFailures.IsAboutTheImage"/>: undecodable or missing bytes would fail again) goes back to
-/// <c>queued</c>, with its <see cref="AnalyzeFrame"/> written to the outbox in the same transaction, so the Api's
-/// dispatcher sends it exactly as at ingest. This is the way back for frames that ran out of retries, for instance
+/// <c>queued</c>, with its <see cref="AnalyzeFrame"/> written to the outbox in the same transaction, so a relay (this
+/// worker's own, at once) sends it exactly as at ingest. This is the way back for frames that ran out of retries, for instance
 /// in a database outage longer than <see cref="WorkerOptions.DatabaseOutageWaitSeconds"/>. Their stored bytes are
 /// analysed again; redelivery rules (idempotent by frame) apply as for any frame.
 /// <para>
@@ -22,7 +22,7 @@ namespace FaceAspire.Worker.Jobs;
 /// Result: <c>{ requeued, stuck, skippedImageFailures }</c> (<c>stuck</c>: how many of the requeued were queued or
 /// processing).
 /// </summary>
-public sealed class ReprocessJob(NpgsqlDataSource dataSource) : IMaintenanceJob
+public sealed class ReprocessJob(NpgsqlDataSource dataSource, OutboxSignal signal) : IMaintenanceJob
 {
     /// <summary>Frames requeued per transaction.</summary>
     public const int BatchSize = 500;
@@ -110,8 +110,9 @@ public sealed class ReprocessJob(NpgsqlDataSource dataSource) : IMaintenanceJob
                     reader.GetFieldValue<DateTimeOffset>(3)));
         }
         foreach (var message in messages)
-            await OutboxSerializer.EnqueueAsync(message, connection, transaction, cancellationToken);
+            await OutboxWriter.EnqueueAsync(message, connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
         return messages.Count;
     }
 }

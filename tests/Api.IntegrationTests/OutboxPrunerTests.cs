@@ -18,7 +18,7 @@ public sealed class OutboxPrunerTests(FastPruningApiFixture api) : IClassFixture
     public async Task RowsDispatchedBeforeTheWindowAreDeletedAndRecentlyDispatchedRowsStay()
     {
         // Both rows were created 3 hours ago; only their dispatch time differs. (Pending rows cannot be shown to stay
-        // here: the dispatcher would take them first.)
+        // here: the relay would take them first.)
         var ids = new Dictionary<string, long>();
         foreach (var (name, dispatched) in new[] { ("old", "now() - interval '2 hours'"), ("recent", "now() - interval '10 minutes'") })
             ids[name] = await api.ScalarAsync<long>(

@@ -19,7 +19,7 @@ public sealed class DedicatedBrokerApiFixture : ApiFixture, IAsyncLifetime
     /// <inheritdoc />
     protected override async Task<RabbitMqBroker> GetBrokerAsync() => _broker ??= await RabbitMqBroker.StartAsync();
 
-    /// <summary>Short dispatcher back-off so the test sees recovery quickly.</summary>
+    /// <summary>Short relay back-off so the test sees recovery quickly.</summary>
     protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
         ["Outbox:SendTimeoutSeconds"] = "2",
@@ -51,7 +51,7 @@ public sealed class OutboxTests(DedicatedBrokerApiFixture api) : IClassFixture<D
                     await api.Client.PostAsync("api/frames", Http.Raw(Photos.Variant(Photos.Obama, $"outage {i}"))))));
             ids = [.. responses.Select(r => r.Id)];
 
-            // The rows wait in the outbox; the dispatcher has tried (and failed) at least once.
+            // The rows wait in the outbox; the relay has tried (and failed) at least once.
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (await api.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE attempts > 0") < 3 && DateTime.UtcNow < deadline)
                 await Task.Delay(200);
@@ -73,7 +73,7 @@ public sealed class OutboxTests(DedicatedBrokerApiFixture api) : IClassFixture<D
     [Fact]
     public async Task TwoApiReplicasOnOneOutboxSendEveryMessageExactlyOnce()
     {
-        // A second Api process-alike (own dispatcher, same database and vhost) competes on the same outbox rows.
+        // A second Api process-alike (own relay, same database and vhost) competes on the same outbox rows.
         var second = new SecondReplica(api);
         await second.StartAsync();
         try
@@ -95,7 +95,7 @@ public sealed class OutboxTests(DedicatedBrokerApiFixture api) : IClassFixture<D
         }
     }
 
-    /// <summary>Another Api on the fixture's database and vhost, with its own key cache, dispatcher and port.</summary>
+    /// <summary>Another Api on the fixture's database and vhost, with its own key cache, relay and port.</summary>
     private sealed class SecondReplica(ApiFixture fixture)
     {
         private Microsoft.AspNetCore.Builder.WebApplication? _app;

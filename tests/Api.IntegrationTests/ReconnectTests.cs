@@ -1,15 +1,16 @@
 namespace FaceAspire.Api.IntegrationTests;
 
 /// <summary>
-/// The Api's long-lived database connections (each ingest writer's and the outbox dispatcher's, see
-/// <c>HeldConnection</c>) survive their PostgreSQL backends being terminated, as in a database restart or failover.
+/// The Api's long-lived database connections (each ingest writer's and the outbox relay's, see <c>HeldConnection</c>,
+/// and the relay's LISTEN connection) survive their PostgreSQL backends being terminated, as in a database restart or
+/// failover.
 /// </summary>
 public sealed class ReconnectTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task FramesPostedAfterTheApisBackendsWereTerminatedAreAcceptedAndDispatchedOnce()
     {
-        // Two concurrent posts, so that both writers are likely to hold a connection, and the dispatcher holds one.
+        // Two concurrent posts, so that both writers are likely to hold a connection, and the relay holds one.
         var before = await PostAsync("before", 2);
         await api.AssertQueuedOnceAsync(before);
 
@@ -17,7 +18,7 @@ public sealed class ReconnectTests(ApiFixture api) : IClassFixture<ApiFixture>
             SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                                   WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend') t
             """);
-        Assert.True(int.Parse(killed.Trim()) >= 2, $"expected the writer's and the dispatcher's backends, terminated {killed.Trim()}");
+        Assert.True(int.Parse(killed.Trim()) >= 2, $"expected the writer's and the relay's backends, terminated {killed.Trim()}");
         api.AppDataSource.Clear(); // the test's own pooled connections were terminated too
 
         var after = await PostAsync("after", 6);

@@ -1,3 +1,4 @@
+using FaceAspire.Core.Messaging;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
 using FaceAspire.Core.Identity;
@@ -19,7 +20,7 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
     {
         using var context = db.CreateDbContext();
         return context.OutboxMessages.Where(m => m.MessageType != typeof(AnalyzeFrame).FullName).OrderBy(m => m.Id).AsEnumerable()
-            .Select(OutboxSerializer.Deserialize)
+            .Select(OutboxWriter.Deserialize)
             .Where(m => m is FrameAnalyzed a && a.FrameId == frameId || m is FaceRecognized r && r.FrameId == frameId).ToList();
     }
 
@@ -38,7 +39,7 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
 
         await using var context = db.CreateDbContext();
         var outbox = context.OutboxMessages.Where(m => m.MessageType == typeof(AnalyzeFrame).FullName).AsEnumerable()
-            .Select(OutboxSerializer.Deserialize).OfType<AnalyzeFrame>().Where(m => m.FrameId == first.FrameId).ToList();
+            .Select(OutboxWriter.Deserialize).OfType<AnalyzeFrame>().Where(m => m.FrameId == first.FrameId).ToList();
         var message = Assert.Single(outbox);
         Assert.Equal(new AnalyzeFrame(first.FrameId, first.Sha256, "door", capturedAt), message);
         Assert.Equal(capturedAt, context.Frames.Single(f => f.Id == first.FrameId).CapturedAt);

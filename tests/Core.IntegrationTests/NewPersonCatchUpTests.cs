@@ -42,11 +42,8 @@ public sealed class NewPersonCatchUpTests(PostgresDatabaseFixture db) : IClassFi
         var decided = await DecideWithAWriterBetweenAsync(e, async () =>
         {
             // ... until the re-embedding job moves that face to this model (as Worker/Jobs/ReembedJob does) and commits.
-            await using var update = db.AppDataSource.CreateCommand("UPDATE faces SET embedding = @e::vector, model_version = @mv WHERE id = @id");
-            update.Parameters.AddWithValue("e", e);
-            update.Parameters.AddWithValue("mv", Model);
-            update.Parameters.AddWithValue("id", old.FaceId);
-            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+            await using var context = db.CreateDbContext();
+            Assert.True(await FaceStore.ReplaceEmbeddingAsync(context, old.FaceId, e, Model));
         });
         Assert.False(decided.NewPerson);
         Assert.Equal(old.PersonId, decided.PersonId);

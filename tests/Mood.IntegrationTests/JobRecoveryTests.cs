@@ -35,7 +35,7 @@ public sealed class JobRecoveryTests(JobRecoveryTests.Fixture fx) : IClassFixtur
 
         await fx.WithDatabaseDownAsync(async () =>
         {
-            await fx.SendAsync(new RunJob(request.JobId, JobKinds.Reprocess), "run-job");
+            await fx.SendAsync(new RunJob(request.JobId, JobKinds.Reprocess), MessagingNames.RunJobQueue);
             await Task.Delay(TimeSpan.FromSeconds(3));
         });
 
@@ -59,7 +59,7 @@ public sealed class JobRecoveryTests(JobRecoveryTests.Fixture fx) : IClassFixtur
                 lockRow.Parameters.AddWithValue("id", frameId);
                 await lockRow.ExecuteNonQueryAsync();
             }
-            await fx.SendAsync(new RunJob(request.JobId, JobKinds.Reprocess), "run-job");
+            await fx.SendAsync(new RunJob(request.JobId, JobKinds.Reprocess), MessagingNames.RunJobQueue);
             await fx.Workers[0].WaitUntilAsync(() => fx.ScalarAsync<bool>(
                     "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE frames f SET status%')"),
                 TimeSpan.FromMinutes(1), "the job's UPDATE waiting for the row lock");
@@ -143,8 +143,8 @@ public sealed class JobFaultTests(JobFaultTests.Fixture fx) : IClassFixture<JobF
 
         await fx.WithDatabaseDownAsync(async () =>
         {
-            await fx.SendAsync(new RunJob(request.JobId, JobKinds.Reprocess), "run-job");
-            await fx.Workers[0].WaitUntilAsync(async () => await fx.QueueDepthAsync("run-job_error") == 1, TimeSpan.FromSeconds(30),
+            await fx.SendAsync(new RunJob(request.JobId, JobKinds.Reprocess), MessagingNames.RunJobQueue);
+            await fx.Workers[0].WaitUntilAsync(async () => await fx.QueueDepthAsync(MessagingNames.ErrorQueue(MessagingNames.RunJobQueue)) == 1, TimeSpan.FromSeconds(30),
                 "the RunJob message in run-job_error");
         });
 

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using FaceAspire.Core.Identity;
 using FaceAspire.Mood.IntegrationTests.Support;
 using FaceAspire.Worker.IntegrationTests.Support;
+using Microsoft.EntityFrameworkCore;
 
 namespace FaceAspire.Mood.IntegrationTests;
 
@@ -86,9 +88,11 @@ public sealed class JobsTests(JobsTests.Fixture fx) : IClassFixture<JobsTests.Fi
         var before = await EmbeddingsAsync();
         var model = (string)before.Values.First().Model;
         // Pretend the stored vectors came from an older model: another tag and a scrambled vector.
-        await using (var old = fx.AppDataSource.CreateCommand(
-            "UPDATE faces SET model_version = 'old_model@000000000000', embedding = (SELECT array_agg(-v) FROM unnest(embedding::real[]) v)::vector"))
-            await old.ExecuteNonQueryAsync();
+        await using (var context = fx.CreateDbContext())
+        {
+            foreach (var (id, (_, _, embedding)) in before)
+                Assert.True(await FaceStore.ReplaceEmbeddingAsync(context, id, [.. embedding.Select(v => -v)], "old_model@000000000000"));
+        }
 
         // Matching compares only vectors of the same model: Kit is now unknown to identify.
         var probe = TestFrames.Webcam640(Images.Shared("identities/face_recognition/knn_examples/train/kit_harington/john1.jpeg"), 2)!;
@@ -119,7 +123,7 @@ public sealed class JobsTests(JobsTests.Fixture fx) : IClassFixture<JobsTests.Fi
     {
         var frames = new List<Guid>();
         foreach (var photo in new[] { "identities/face_recognition/obama-480p.jpg", "identities/face_recognition/knn_examples/train/rose_leslie/img2.jpg" })
-            frames.Add(await fx.IngestAndSendAsync(Images.Shared(photo)));
+            frames.Add(await fx.IngestAsync(Images.Shared(photo)));
         await fx.WaitSettledAsync(frames, TimeSpan.FromMinutes(1));
         await using (var age = fx.AppDataSource.CreateCommand("""
             UPDATE emotions SET captured_at = now() - interval '400 days' WHERE frame_id = @old;
@@ -183,11 +187,8 @@ public sealed class JobsTests(JobsTests.Fixture fx) : IClassFixture<JobsTests.Fi
 
     private async Task<Dictionary<Guid, (Guid? Person, string Model, float[] Embedding)>> EmbeddingsAsync()
     {
-        await using var command = fx.AppDataSource.CreateCommand("SELECT id, person_id, model_version, embedding::real[] FROM faces WHERE source = 'enrolment'");
-        var result = new Dictionary<Guid, (Guid?, string, float[])>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            result[reader.GetGuid(0)] = (reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<float[]>(3));
-        return result;
+        await using var context = fx.CreateDbContext();
+        return await context.Faces.Where(f => f.Source == "enrolment")
+            .ToDictionaryAsync(f => f.Id, f => (f.PersonId, f.ModelVersion, f.Embedding.ToArray()));
     }
 }

@@ -24,7 +24,7 @@ public sealed class PrivacyTests(PrivacyTests.Fixture fx) : IClassFixture<Privac
     {
         var frames = new List<Guid>();
         foreach (var photo in new[] { "identities/face_recognition/obama.jpg", "groups/couple.jpg" })
-            frames.Add(await fx.IngestAndSendAsync(Images.Shared(photo)));
+            frames.Add(await fx.IngestAsync(Images.Shared(photo)));
         await fx.WaitSettledAsync(frames, TimeSpan.FromMinutes(1));
         Assert.True(await fx.ScalarAsync<long>("SELECT count(*) FROM faces") >= 3);
         Assert.Equal(0L, await fx.ScalarAsync<long>("SELECT count(*) FROM faces WHERE crop IS NOT NULL"));

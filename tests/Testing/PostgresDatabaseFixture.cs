@@ -1,5 +1,6 @@
 using FaceAspire.Core.Data;
 using Npgsql;
+using Pgvector.Npgsql;
 using Xunit;
 
 namespace FaceAspire.Testing;
@@ -29,10 +30,10 @@ public class PostgresDatabaseFixture : IAsyncLifetime
     public string OwnerConnectionString { get; private set; } = "";
     /// <summary>App-role connection string to this database (DML only), what the Api and Worker use.</summary>
     public string AppConnectionString { get; private set; } = "";
-    /// <summary>Pool on <see cref="AppConnectionString"/>.</summary>
-    public NpgsqlDataSource AppDataSource => _appDataSource ??= NpgsqlDataSource.Create(AppConnectionString);
-    /// <summary>Pool on <see cref="OwnerConnectionString"/>.</summary>
-    public NpgsqlDataSource OwnerDataSource => _ownerDataSource ??= NpgsqlDataSource.Create(OwnerConnectionString);
+    /// <summary>Pool on <see cref="AppConnectionString"/>, with pgvector's types (no other settings of the services').</summary>
+    public NpgsqlDataSource AppDataSource => _appDataSource ??= WithVectors(AppConnectionString);
+    /// <summary>Pool on <see cref="OwnerConnectionString"/>, with pgvector's types.</summary>
+    public NpgsqlDataSource OwnerDataSource => _ownerDataSource ??= WithVectors(OwnerConnectionString);
 
     /// <summary>Whether <see cref="InitializeAsync"/> runs the migrator (default true).</summary>
     protected virtual bool ApplyMigrations => true;
@@ -85,6 +86,13 @@ public class PostgresDatabaseFixture : IAsyncLifetime
             AppDataSource.Clear();
             OwnerDataSource.Clear();
         }
+    }
+
+    private static NpgsqlDataSource WithVectors(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseVector();
+        return builder.Build();
     }
 
     /// <summary><paramref name="connectionString"/> with its Database replaced.</summary>

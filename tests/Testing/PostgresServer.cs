@@ -8,7 +8,9 @@ namespace FaceAspire.Testing;
 /// <summary>
 /// A PostgreSQL+pgvector server in a container (<see cref="ContainerImages.Postgres"/>, through Testcontainers),
 /// bound to a fixed loopback port so that a stop and start (an outage test) keeps its address. Tuned for tests unless
-/// started durable: no fsync, no synchronous commit, no full-page writes (a crashed test database is simply thrown away).
+/// started durable: no fsync, no full-page writes (a crashed machine's test database is simply thrown away). Commits stay
+/// synchronous, against the Testcontainers module's default: were the postmaster ever killed instead of shut down, an
+/// asynchronous commit of its last moments would be lost although a worker had acknowledged its frame.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
@@ -44,7 +46,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var password = Guid.NewGuid().ToString("N");
         string[] settings = ["-c", $"shared_buffers={sharedBuffers}", "-c", "max_connections=300"];
         if (!durable)
-            settings = [.. settings, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
+            settings = [.. settings, "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=on"];
         var builder = new PostgreSqlBuilder(ContainerImages.Postgres)
             .WithUsername(Superuser)
             .WithPassword(password)

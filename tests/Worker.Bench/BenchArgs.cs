@@ -3,7 +3,7 @@ using System.Globalization;
 namespace FaceAspire.Worker.Bench;
 
 /// <summary>Command-line options of the bench.</summary>
-internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Faces, int Queries, bool SkipEndToEnd, bool SkipMatch, Embeddings Vectors, bool KeepDatabase,
+internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Faces, int Queries, bool SkipEndToEnd, bool SkipMatch, Embeddings Vectors,
     (int Workers, int Concurrency)[] Configurations, IngestPath Ingest, int Posters, (int M, int EfConstruction)? Hnsw, int RecallQueries, bool Pin, int[]? EfSearch, int Rounds, int NewPersonWriters)
 {
     public static BenchArgs Parse(string[] args)
@@ -21,7 +21,6 @@ internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Face
             args.Contains("--skip-e2e"),
             args.Contains("--skip-match"),
             args.Contains("--random") ? Embeddings.Uniform : args.Contains("--twins") ? Embeddings.Twins : Embeddings.Clustered,
-            args.Contains("--keep"),
             (Get("--e2e") ?? "1x2,1x3,2x1,2x2").Split(',').Select(c => Pair(Ints(c, 'x'))).ToArray(),
             Enum.Parse<IngestPath>(Get("--ingest") ?? "http", ignoreCase: true),
             Int(Get("--posters") ?? "4"),

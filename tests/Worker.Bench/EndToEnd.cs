@@ -80,7 +80,7 @@ internal static class EndToEnd
                 await fx.StartWorkerAsync($"worker-{i}", concurrency);
             Func<byte[], Task<Guid>> post = fx is ApiSystem system
                 ? image => PostAsync(system.Client, image)
-                : image => fx.IngestAndSendAsync(image, "bench");
+                : image => fx.IngestAsync(image, "bench");
             var apiPid = (fx as ApiSystem)?.Api.Pid;
             if (pin)
                 CorePinning.PinServers();
@@ -158,6 +158,6 @@ internal enum IngestPath
     /// <summary>HTTP POST to a real Api process (its outbox dispatcher sends the command).</summary>
     Http,
 
-    /// <summary>Core's FrameIngest and a direct send from the bench process.</summary>
+    /// <summary>Core's FrameIngest from the bench process; the workers' outbox relays send the commands.</summary>
     Direct,
 }

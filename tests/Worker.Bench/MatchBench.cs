@@ -4,6 +4,7 @@ using FaceAspire.Core.Data;
 using FaceAspire.Core.Identity;
 using FaceAspire.Testing;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace FaceAspire.Worker.Bench;
 
@@ -15,12 +16,17 @@ namespace FaceAspire.Worker.Bench;
 /// finds nobody). Embeddings are clustered like real faces: N/20 identities, each face = its identity's random
 /// direction plus noise (cosine ≈ 0.7 to the centre, ≈ 0.5 between two faces of one person, ≈ 0 across people), and
 /// each query is a new face of a stored identity — a returning person. <c>--twins</c> pairs the identities into
-/// lookalikes, <c>--random</c> stores uniformly random vectors (<see cref="Embeddings"/>).
+/// lookalikes, <c>--random</c> stores uniformly random vectors (<see cref="Embeddings"/>). Each run starts its own
+/// PostgreSQL container (<see cref="PostgresServer"/>) with the AppHost's <c>shared_buffers</c> (1 GB: the HNSW index
+/// of 100k faces is ~130 MB and must stay in memory), prepares a database as the migration step does, and removes the
+/// container at the end.
 /// </summary>
 internal static class MatchBench
 {
     private const int FacesPerIdentity = 20;
     private const int Loaders = 2; // the machine has 2 cores
+    private const string SharedBuffers = "1GB";
+    private const string AppRole = "faceaspire_app";
 
     /// <param name="hnsw">Index parameters (m, ef_construction) to build instead of the schema's, to compare insert
     /// cost and recall; null keeps the migration's index.</param>
@@ -29,22 +35,22 @@ internal static class MatchBench
     /// on the same stored faces and the same queries, so their latency and recall compare within one graph.</param>
     /// <param name="newPersonWriters">When above 0, <see cref="NewPersonBench"/> with that many writers after each
     /// ef_search value's figures (its new persons stay stored, so later values search a few more faces).</param>
-    public static async Task RunAsync(int faceCount, int queries, Embeddings vectors = Embeddings.Clustered, bool keep = false,
+    public static async Task RunAsync(int faceCount, int queries, Embeddings vectors = Embeddings.Clustered,
         (int M, int EfConstruction)? hnsw = null, int recallQueries = 100, IReadOnlyList<int>? efSearch = null, int newPersonWriters = 0)
     {
         int identities = Math.Max(1, faceCount / FacesPerIdentity);
         var uniform = vectors == Embeddings.Uniform;
         var twins = vectors == Embeddings.Twins;
-        var db = new PostgresDatabaseFixture();
-        await db.InitializeAsync();
-        try
+        await using var server = await PostgresServer.StartAsync(SharedBuffers);
+        var db = await BenchDatabase.CreateAsync(server);
+        await using (db)
         {
             var (m, efConstruction) = hnsw ?? (FaceSchema.HnswM, FaceSchema.HnswEfConstruction);
             if (hnsw is not null)
             {
                 await using var rebuild = db.OwnerDataSource.CreateCommand($"""
-                    DROP INDEX ix_faces_embedding_hnsw;
-                    CREATE INDEX ix_faces_embedding_hnsw ON faces USING hnsw ((embedding::{FaceSchema.IndexedVectorType}) halfvec_cosine_ops)
+                    DROP INDEX {FaceSchema.HnswIndex};
+                    CREATE INDEX {FaceSchema.HnswIndex} ON faces USING hnsw (half_embedding {FaceSchema.HnswOperatorClass})
                       WITH (m = {m}, ef_construction = {efConstruction})
                     """);
                 await rebuild.ExecuteNonQueryAsync();
@@ -121,12 +127,31 @@ internal static class MatchBench
                     await NewPersonBench.RunAsync(db.AppDataSource, options.Value, origin, newPersonWriters, perWriter: 50);
             }
         }
-        finally
+    }
+
+    /// <summary>The bench's database on its own server: prepared by the migration step's code (extension, app role,
+    /// migrations, grants), with a pool for the app role (the services' view) and one for the owner (ANALYZE, DDL).</summary>
+    private sealed class BenchDatabase(NpgsqlDataSource app, NpgsqlDataSource owner) : IAsyncDisposable
+    {
+        public NpgsqlDataSource AppDataSource { get; } = app;
+        public NpgsqlDataSource OwnerDataSource { get; } = owner;
+
+        public static async Task<BenchDatabase> CreateAsync(PostgresServer server)
         {
-            if (keep)
-                Console.WriteLine($"  kept database {db.DatabaseName} (--keep): drop it when done");
-            else
-                await db.DisposeAsync();
+            const string name = "facedb_match";
+            await server.RunSqlAsync("postgres", $"CREATE DATABASE {name}");
+            var ownerConnectionString = server.ConnectionString(name);
+            var password = Guid.NewGuid().ToString("N");
+            await DatabaseMigrator.PrepareAsync(ownerConnectionString, AppRole, password, CancellationToken.None);
+            var appConnectionString = new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = AppRole, Password = password }.ConnectionString;
+            return new BenchDatabase(FaceDbServiceCollectionExtensions.CreateDataSource(appConnectionString),
+                FaceDbServiceCollectionExtensions.CreateDataSource(ownerConnectionString));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await AppDataSource.DisposeAsync();
+            await OwnerDataSource.DisposeAsync();
         }
     }
 

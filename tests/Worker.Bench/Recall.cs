@@ -1,6 +1,6 @@
 using FaceAspire.Core.Identity;
 using Npgsql;
-using NpgsqlTypes;
+using Pgvector;
 
 namespace FaceAspire.Worker.Bench;
 
@@ -64,11 +64,12 @@ internal static class Recall
             BatchCommands =
             {
                 new NpgsqlBatchCommand("SET LOCAL enable_indexscan = off"),
-                new NpgsqlBatchCommand("SELECT id, (embedding <=> @q::vector)::real FROM faces ORDER BY embedding <=> @q::vector LIMIT @k")
+                // Full precision, no index: the exact answer the HNSW search is measured against.
+                new NpgsqlBatchCommand("SELECT id, (embedding <=> @q)::real FROM faces ORDER BY embedding <=> @q LIMIT @k")
                 {
                     Parameters =
                     {
-                        new NpgsqlParameter<float[]>("q", NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = q },
+                        new NpgsqlParameter<Vector>("q", new Vector(q)),
                         new NpgsqlParameter<int>("k", k),
                     },
                 },

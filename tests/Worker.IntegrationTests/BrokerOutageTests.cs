@@ -23,7 +23,7 @@ public sealed class BrokerOutageTests(PipelineFixture fx) : IClassFixture<Pipeli
         var frames = TestFrames.SingleFaceVariants(TestFrames.PhotosUnder(TestFrames.KnnTrain), FrameCount);
         var ids = new List<Guid>(FrameCount);
         foreach (var frame in frames)
-            ids.Add(await fx.IngestAndSendAsync(frame, "broker-outage-test"));
+            ids.Add(await fx.IngestAsync(frame, "broker-outage-test"));
         var worker = await fx.StartWorkerAsync("worker-broker", concurrency: 1);
         await RedeliveryTests.WaitUntilAsync(() => worker.Count(" done: ") >= 3, TimeSpan.FromMinutes(2), worker);
 
@@ -32,7 +32,7 @@ public sealed class BrokerOutageTests(PipelineFixture fx) : IClassFixture<Pipeli
         await fx.WaitSettledAsync(ids, TimeSpan.FromMinutes(3));
         Assert.Equal(FrameCount, (await fx.StatusCountsAsync(ids)).GetValueOrDefault(FrameStatus.Done));
         Assert.Equal(0L, await fx.FramesWithoutExactlyOneFaceAsync(ids));
-        Assert.Equal(0, await fx.QueueDepthAsync("analyze-frame_error"));
+        Assert.Equal(0, await fx.QueueDepthAsync(MessagingNames.ErrorQueue(MessagingNames.AnalyzeFrameQueue)));
         // Evidence the outage hit work in flight: a frame was claimed again, or found done and its result republished.
         var claimedAgain = await fx.ScalarAsync<long>("SELECT count(*) FROM frames WHERE id = ANY(@ids) AND attempts > 1", ("ids", ids.ToArray()));
         var republished = worker.Count("was already done");

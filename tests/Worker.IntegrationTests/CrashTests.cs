@@ -1,3 +1,4 @@
+using FaceAspire.Core.Contracts;
 using FaceAspire.Worker.IntegrationTests.Support;
 
 namespace FaceAspire.Worker.IntegrationTests;
@@ -22,7 +23,7 @@ public sealed class CrashTests(PipelineFixture fx) : IClassFixture<PipelineFixtu
         var b = await fx.StartWorkerAsync("worker-b", concurrency: Slots);
         var ids = new List<Guid>(FrameCount);
         foreach (var frame in frames)
-            ids.Add(await fx.IngestAndSendAsync(frame, "crash-test"));
+            ids.Add(await fx.IngestAsync(frame, "crash-test"));
         Assert.Equal(FrameCount, ids.Distinct().Count());
 
         // Let A get going, then SIGKILL it while it holds prefetched, unacknowledged frames.
@@ -42,7 +43,7 @@ public sealed class CrashTests(PipelineFixture fx) : IClassFixture<PipelineFixtu
             ("ids", ids.ToArray())));
         Assert.Equal((long)FrameCount, await fx.ScalarAsync<long>("SELECT count(*) FROM faces"));
         Assert.Equal((long)FrameCount, await fx.ScalarAsync<long>("SELECT sum(face_count)::bigint FROM persons"));
-        Assert.Equal(0, await fx.QueueDepthAsync("analyze-frame_error"));
+        Assert.Equal(0, await fx.QueueDepthAsync(MessagingNames.ErrorQueue(MessagingNames.AnalyzeFrameQueue)));
         // Every frame A did not log as done, B took over: it analysed it, or (when A was killed between its commit and
         // its acknowledgement) found it committed and republished it. A analyses at most 2 frames at once (concurrency
         // 2; the frame it prefetched beyond those was never started, so never committed), so at most 2 can be in that

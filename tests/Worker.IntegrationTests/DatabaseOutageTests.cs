@@ -22,10 +22,10 @@ public sealed class DatabaseOutageTests(PipelineFixture fx) : IClassFixture<Pipe
             ["Worker__RetryMinIntervalMs"] = "100",
             ["Worker__RetryMaxIntervalMs"] = "200",
         });
-        var errorsBefore = await fx.QueueDepthAsync("analyze-frame_error");
+        var errorsBefore = await fx.QueueDepthAsync(MessagingNames.ErrorQueue(MessagingNames.AnalyzeFrameQueue));
         var ids = new List<Guid>(FrameCount);
         foreach (var frame in frames)
-            ids.Add(await fx.IngestAndSendAsync(frame, "outage-test"));
+            ids.Add(await fx.IngestAsync(frame, "outage-test"));
         await RedeliveryTests.WaitUntilAsync(() => worker.Count(" done: ") >= 3, TimeSpan.FromMinutes(2), worker);
 
         await fx.WithDatabaseDownAsync(async () =>
@@ -38,6 +38,6 @@ public sealed class DatabaseOutageTests(PipelineFixture fx) : IClassFixture<Pipe
         await fx.WaitSettledAsync(ids, TimeSpan.FromMinutes(3));
         Assert.Equal(FrameCount, (await fx.StatusCountsAsync(ids)).GetValueOrDefault(FrameStatus.Done));
         Assert.Equal(0L, await fx.FramesWithoutExactlyOneFaceAsync(ids));
-        Assert.Equal(errorsBefore, await fx.QueueDepthAsync("analyze-frame_error"));
+        Assert.Equal(errorsBefore, await fx.QueueDepthAsync(MessagingNames.ErrorQueue(MessagingNames.AnalyzeFrameQueue)));
     }
 }

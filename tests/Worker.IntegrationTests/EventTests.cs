@@ -7,7 +7,7 @@ namespace FaceAspire.Worker.IntegrationTests;
 
 /// <summary>
 /// The result events through the whole pipeline (ADR 0017): the Worker writes <see cref="FrameAnalyzed"/> and one
-/// <see cref="FaceRecognized"/> per face to the outbox with the frame's result, and the Api's outbox dispatcher
+/// <see cref="FaceRecognized"/> per face to the outbox with the frame's result, and an outbox relay
 /// publishes them; a subscriber bound to both exchanges receives each once, matching the stored rows.
 /// </summary>
 public sealed class EventTests(PipelineFixture fx) : IClassFixture<PipelineFixture>
@@ -38,7 +38,7 @@ public sealed class EventTests(PipelineFixture fx) : IClassFixture<PipelineFixtu
             await fx.WaitSettledAsync([group, single], TimeSpan.FromMinutes(1));
             var faces = await fx.ScalarAsync<long>("SELECT count(*) FROM faces WHERE frame_id = ANY(@f)", ("f", new[] { group, single }));
 
-            // Events follow the commit; wait for all of them (the dispatcher polls every 100 ms).
+            // Events follow the commit; wait for all of them (the worker's relay sends them right after it).
             await RedeliveryTests.WaitUntilAsync(() => analyzed.Count >= 2 && recognized.Count >= faces, TimeSpan.FromSeconds(30), worker, api);
             // A redelivered command for a done frame writes no new events.
             await fx.SendAsync(new AnalyzeFrame(single, "", null, DateTimeOffset.UtcNow));

@@ -11,7 +11,7 @@ namespace FaceAspire.Worker.IntegrationTests;
 /// </summary>
 public sealed class FailureTests(PipelineFixture fx) : IClassFixture<PipelineFixture>
 {
-    private const string ErrorQueue = "analyze-frame_error";
+    private static readonly string ErrorQueue = MessagingNames.ErrorQueue(MessagingNames.AnalyzeFrameQueue);
 
     [Fact]
     public async Task ACorruptImageFailsOnceWithAReasonAndNothingReachesTheErrorQueue()
@@ -25,7 +25,7 @@ public sealed class FailureTests(PipelineFixture fx) : IClassFixture<PipelineFix
         var notAnImage = "this is not an image at all"u8.ToArray();
         Assert.ThrowsAny<ImageDecodeException>(() => TestFrames.Analyzer.Analyze(notAnImage));
 
-        var ids = new[] { await fx.IngestAndSendAsync(corrupt), await fx.IngestAndSendAsync(notAnImage) };
+        var ids = new[] { await fx.IngestAsync(corrupt), await fx.IngestAsync(notAnImage) };
         await fx.WaitSettledAsync(ids, TimeSpan.FromMinutes(1));
         await Task.Delay(1500); // a retry, if any, would show up as a second attempt by now
         foreach (var id in ids)
@@ -36,7 +36,7 @@ public sealed class FailureTests(PipelineFixture fx) : IClassFixture<PipelineFix
         }
         Assert.Equal(0L, await fx.ScalarAsync<long>("SELECT count(*) FROM faces WHERE frame_id = ANY(@ids)", ("ids", ids)));
         Assert.Equal(errorsBefore, await fx.QueueDepthAsync(ErrorQueue));
-        Assert.Equal(0, await fx.QueueDepthAsync("analyze-frame"));
+        Assert.Equal(0, await fx.QueueDepthAsync(MessagingNames.AnalyzeFrameQueue));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class FailureTests(PipelineFixture fx) : IClassFixture<PipelineFix
         await using var worker = await PipelineFixture.StartWorkerProcessAsync("worker", fx.WorkerEnvironment(2));
         using var gray = new RgbImage(640, 480);
         gray.Pixels.Fill(128);
-        var id = await fx.IngestAndSendAsync(JpegEncoder.Encode(gray, 90));
+        var id = await fx.IngestAsync(JpegEncoder.Encode(gray, 90));
         await fx.WaitSettledAsync([id], TimeSpan.FromMinutes(1));
         Assert.Equal(FrameStatus.Done, await fx.ScalarAsync<string>("SELECT status FROM frames WHERE id = @f", ("f", id)));
         Assert.Equal(640, await fx.ScalarAsync<int>("SELECT width FROM frames WHERE id = @f", ("f", id)));
@@ -64,7 +64,7 @@ public sealed class FailureTests(PipelineFixture fx) : IClassFixture<PipelineFix
             await lockTable.ExecuteNonQueryAsync();
 
         var photo = await File.ReadAllBytesAsync(TestFrames.PhotosUnder(Path.Combine(TestFrames.KnnTrain, "biden"))[0]);
-        var id = await fx.IngestAndSendAsync(photo);
+        var id = await fx.IngestAsync(photo);
         // Hold the lock until the worker has started a third time (each retry claims the frame again), then let it through.
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (await fx.ScalarAsync<int>("SELECT attempts FROM frames WHERE id = @f", ("f", id)) < 3)
@@ -95,7 +95,7 @@ public sealed class FailureTests(PipelineFixture fx) : IClassFixture<PipelineFix
             await lockTable.ExecuteNonQueryAsync();
 
         var photo = await File.ReadAllBytesAsync(TestFrames.PhotosUnder(Path.Combine(TestFrames.KnnTrain, "obama"))[0]);
-        var id = await fx.IngestAndSendAsync(photo);
+        var id = await fx.IngestAsync(photo);
         await fx.WaitSettledAsync([id], TimeSpan.FromMinutes(1));
         await tx.RollbackAsync();
 

@@ -8,7 +8,7 @@ namespace FaceAspire.Worker.IntegrationTests;
 
 /// <summary>
 /// The whole pipeline through HTTP: the Api process (POST /api/frames → frame + outbox row → AnalyzeFrame sent by
-/// its outbox dispatcher) and worker processes, all on one database and vhost.
+/// its outbox relay) and worker processes, all on one database and vhost.
 /// </summary>
 public sealed class HttpPipelineTests(PipelineFixture fx) : IClassFixture<PipelineFixture>
 {

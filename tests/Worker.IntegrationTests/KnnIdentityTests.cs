@@ -13,7 +13,7 @@ public sealed class KnnIdentityTests(PipelineFixture fx) : IClassFixture<Pipelin
         foreach (var dir in Directory.GetDirectories(TestFrames.KnnTrain).Order(StringComparer.Ordinal))
         {
             foreach (var photo in TestFrames.PhotosUnder(dir))
-                folderOf[await fx.IngestAndSendAsync(await File.ReadAllBytesAsync(photo), Path.GetFileName(dir))] = Path.GetFileName(dir);
+                folderOf[await fx.IngestAsync(await File.ReadAllBytesAsync(photo), Path.GetFileName(dir))] = Path.GetFileName(dir);
         }
         Assert.Equal(9, folderOf.Count);
         await fx.WaitSettledAsync(folderOf.Keys, TimeSpan.FromMinutes(2));
@@ -36,7 +36,7 @@ public sealed class KnnIdentityTests(PipelineFixture fx) : IClassFixture<Pipelin
         Assert.Equal(5, personOfFolder.Values.Distinct().Count());
         Assert.Equal((long)faces.Count, await fx.ScalarAsync<long>("SELECT sum(face_count)::bigint FROM persons"));
 
-        var group2 = await fx.IngestAndSendAsync(await File.ReadAllBytesAsync(TestFrames.KnnTest("obama_and_biden.jpg")), "test");
+        var group2 = await fx.IngestAsync(await File.ReadAllBytesAsync(TestFrames.KnnTest("obama_and_biden.jpg")), "test");
         await fx.WaitSettledAsync([group2], TimeSpan.FromMinutes(1));
         var groupFaces = (await FacesAsync()).Where(x => x.FrameId == group2).ToList();
         // The photo holds a third, real face (a girl at the lower right, ~140 px wide, detector score 0.90) that

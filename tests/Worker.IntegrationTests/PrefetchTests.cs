@@ -1,3 +1,4 @@
+using FaceAspire.Core.Contracts;
 using FaceAspire.Testing;
 using FaceAspire.Worker.IntegrationTests.Support;
 
@@ -16,7 +17,7 @@ public sealed class PrefetchTests(PipelineFixture fx) : IClassFixture<PipelineFi
         await fx.StartWorkerAsync("default-prefetch", concurrency: 2);
         await fx.StartWorkerAsync("set-prefetch", concurrency: 2, new Dictionary<string, string> { ["Worker__PrefetchCount"] = "7" });
 
-        var counts = await fx.ConsumerPrefetchCountsAsync("analyze-frame");
+        var counts = await fx.ConsumerPrefetchCountsAsync(MessagingNames.AnalyzeFrameQueue);
 
         Assert.Equal([3, 7], counts.Order());
     }
@@ -36,6 +37,6 @@ public sealed class PrefetchTests(PipelineFixture fx) : IClassFixture<PipelineFi
         Assert.NotEqual(0, exitCode);
         Assert.Contains(worker.Lines, l => l.Contains(setting, StringComparison.Ordinal));
         // The other test's workers may still be consuming in this vhost; none may have an unlimited prefetch (0).
-        Assert.DoesNotContain(0, await fx.ConsumerPrefetchCountsAsync("analyze-frame"));
+        Assert.DoesNotContain(0, await fx.ConsumerPrefetchCountsAsync(MessagingNames.AnalyzeFrameQueue));
     }
 }

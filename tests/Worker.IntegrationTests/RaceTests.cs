@@ -11,12 +11,10 @@ public sealed class RaceTests(PipelineFixture fx) : IClassFixture<PipelineFixtur
         var frames = TestFrames.SingleFaceVariants(TestFrames.PhotosUnder(Path.Combine(TestFrames.KnnTrain, "obama")), 20);
         var a = await fx.StartWorkerAsync("worker-a", concurrency: 2);
         var b = await fx.StartWorkerAsync("worker-b", concurrency: 2);
-        // Store every frame first, then send all commands back to back: four analyses start together, each sees
-        // an empty faces table.
-        var accepted = new List<FaceAspire.Core.Data.IngestResult>();
-        foreach (var frame in frames)
-            accepted.Add(await fx.Ingest.AcceptAsync(frame, "image/jpeg", "race", DateTimeOffset.UtcNow, null));
-        await Task.WhenAll(accepted.Select(r => fx.SendAsync(new(r.FrameId, r.Sha256, "race", DateTimeOffset.UtcNow))));
+        // Every frame in one statement, so one outbox batch: the relays send all commands back to back, and four
+        // analyses start together, each seeing an empty faces table.
+        var accepted = await fx.Ingest.AcceptManyAsync(
+            [.. frames.Select(frame => new FaceAspire.Core.Data.IngestItem(frame, "image/jpeg", "race", DateTimeOffset.UtcNow, null))]);
         var ids = accepted.Select(r => r.FrameId).ToList();
 
         await fx.WaitSettledAsync(ids, TimeSpan.FromMinutes(3));

@@ -8,14 +8,15 @@ namespace FaceAspire.Worker.IntegrationTests;
 public sealed class RedeliveryTests(PipelineFixture fx) : IClassFixture<PipelineFixture>
 {
     [Fact]
-    public async Task TheSameFrameDeliveredThriceIsStoredOnce()
+    public async Task TheSameFrameDeliveredSeveralTimesIsStoredOnce()
     {
         var worker = await fx.StartWorkerAsync("worker-1", concurrency: 2);
         var photo = await File.ReadAllBytesAsync(TestFrames.PhotosUnder(Path.Combine(TestFrames.KnnTrain, "kit_harington"))[0]);
         var expectedFaces = TestFrames.CountFaces(photo);
         var accepted = await fx.Ingest.AcceptAsync(photo, "image/jpeg", "cam", DateTimeOffset.UtcNow, null);
         var message = new AnalyzeFrame(accepted.FrameId, accepted.Sha256, "cam", DateTimeOffset.UtcNow);
-        // Two copies at once (concurrency 2: both may be analysed in parallel, one write must lose the race) ...
+        // Two copies at once besides the outbox's own (concurrency 2: copies may be analysed in parallel, one write must
+        // lose the race) ...
         await fx.SendAsync(message);
         await fx.SendAsync(message);
         await fx.WaitSettledAsync([accepted.FrameId], TimeSpan.FromMinutes(1));
@@ -28,9 +29,11 @@ public sealed class RedeliveryTests(PipelineFixture fx) : IClassFixture<Pipeline
         Assert.Equal(FrameStatus.Done, await fx.ScalarAsync<string>("SELECT status FROM frames WHERE id = @f", frame));
         Assert.Equal((long)expectedFaces, await fx.ScalarAsync<long>("SELECT count(*) FROM faces WHERE frame_id = @f", frame));
         Assert.Equal((long)expectedFaces, await fx.ScalarAsync<long>("SELECT count(*) FROM emotions WHERE frame_id = @f", frame));
-        Assert.Equal((long)expectedFaces, await fx.ScalarAsync<long>("SELECT count(*) FROM persons"));
-        Assert.Equal((long)expectedFaces, await fx.ScalarAsync<long>("SELECT sum(face_count)::bigint FROM persons"));
-        Assert.Equal(0, await fx.QueueDepthAsync("analyze-frame_error"));
+        // This frame's persons only: the class's other test stores a frame the worker's relay sends too.
+        Assert.Equal((long)expectedFaces, await fx.ScalarAsync<long>("SELECT count(DISTINCT person_id) FROM faces WHERE frame_id = @f", frame));
+        Assert.Equal((long)expectedFaces, await fx.ScalarAsync<long>(
+            "SELECT sum(face_count)::bigint FROM persons WHERE id IN (SELECT person_id FROM faces WHERE frame_id = @f)", frame));
+        Assert.Equal(0, await fx.QueueDepthAsync(MessagingNames.ErrorQueue(MessagingNames.AnalyzeFrameQueue)));
     }
 
     [Fact]

@@ -1,10 +1,12 @@
+using Pgvector;
+
 namespace FaceAspire.Core.Data.Entities;
 
 /// <summary>
-/// One detected face (table <c>faces</c>). The <c>embedding vector(512)</c> column is deliberately NOT mapped
-/// (docs/adr/0008-vector-as-real-array.md): it is written and read only through <see cref="Identity.FaceStore"/>
-/// with raw SQL, so rows must be inserted there, never with <c>DbContext.Add</c> (the column is NOT NULL).
-/// Read, update and delete through EF are fine.
+/// One detected face (table <c>faces</c>), with its identity embedding (<c>vector(512)</c>, Pgvector's
+/// <see cref="Vector"/>) and the database's half-precision copy of it that the HNSW index holds (ADR 0009, ADR 0022).
+/// The matcher inserts faces through <see cref="Identity.FaceStore"/> (one round trip with its search and lock);
+/// every nearest-neighbour query is a <see cref="Identity.FaceStore"/> method.
 /// </summary>
 public sealed class Face
 {
@@ -30,6 +32,19 @@ public sealed class Face
     public float DetScore { get; set; }
     /// <summary>Face quality in [0, 1], higher is better.</summary>
     public float Quality { get; set; }
+    /// <summary>
+    /// The identity embedding: <see cref="FaceSchema.EmbeddingDimension"/> floats, L2-normalised by the embedder, so
+    /// pgvector's cosine distance (<c>&lt;=&gt;</c>) is 1 − the dot product. Compare only embeddings of one
+    /// <see cref="ModelVersion"/>.
+    /// </summary>
+    public Vector Embedding { get; set; } = null!;
+    /// <summary>
+    /// <see cref="Embedding"/> in pgvector's 16-bit <c>halfvec(512)</c>, computed and stored by the database
+    /// (a generated column, never written by us): what the HNSW index <c>ix_faces_embedding_hnsw</c> holds, so a
+    /// search ordering by its cosine distance can use the index. Distances reported to callers are taken on
+    /// <see cref="Embedding"/>.
+    /// </summary>
+    public HalfVector HalfEmbedding { get; private set; } = null!;
     /// <summary>Embedding model tag, e.g. <c>fr_feature@87aacdfe5751</c>; embeddings of different tags never compare.</summary>
     public string ModelVersion { get; set; } = "";
     /// <summary>JPEG crop of the face, or null.</summary>

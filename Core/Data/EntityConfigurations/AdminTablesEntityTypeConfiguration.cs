@@ -4,12 +4,12 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace FaceAspire.Core.Data.EntityConfigurations;
 
-// The tables of migration 20261123000000_AdminTables; mapped so the schema test keeps model and database in step.
 internal sealed class PersonPairRejectionEntityTypeConfiguration : IEntityTypeConfiguration<PersonPairRejection>
 {
     public void Configure(EntityTypeBuilder<PersonPairRejection> builder)
     {
-        builder.ToTable("person_pair_rejections");
+        // One row per unordered pair, the smaller id first.
+        builder.ToTable("person_pair_rejections", t => t.HasCheckConstraint("ck_person_pair_rejections_order", "person_a < person_b"));
         builder.HasKey(r => new { r.PersonA, r.PersonB });
         builder.Property(r => r.At).HasDefaultValueSql("now()");
     }

@@ -6,13 +6,28 @@ namespace FaceAspire.Core.Data.EntityConfigurations;
 
 internal sealed class FaceEntityTypeConfiguration : IEntityTypeConfiguration<Face>
 {
+    /// <summary>The shadow property of <c>faces.written_xact</c> (ADR 0012), written only by the database.</summary>
+    public const string WrittenXact = "WrittenXact";
+
     public void Configure(EntityTypeBuilder<Face> builder)
     {
-        // faces.embedding vector(512) exists in the table but not in the model: see docs/adr/0008.
-        builder.ToTable("faces", t => t.HasCheckConstraint("ck_faces_landmarks", "cardinality(landmarks) = 10"));
+        builder.ToTable("faces", t => t.HasCheckConstraint("ck_faces_landmarks", $"cardinality(landmarks) = {FaceSchema.LandmarkValues}"));
         builder.HasKey(f => f.Id);
         builder.Property(f => f.Id).ValueGeneratedNever();
+        builder.Property(f => f.NewPerson).HasDefaultValue(false);
         builder.Property(f => f.CreatedAt).HasDefaultValueSql("now()");
+        builder.Property(f => f.Embedding).HasColumnType(FaceSchema.VectorType);
+        // The index's half-precision copy (ADR 0009): a stored generated column, so the HNSW index is an index on a
+        // mapped property (EF Core cannot declare an expression index) and a LINQ query can order by it.
+        builder.Property(f => f.HalfEmbedding).HasColumnType(FaceSchema.HalfVectorType)
+            .HasComputedColumnSql($"(embedding::{FaceSchema.HalfVectorType})", stored: true);
+        builder.HasIndex(f => f.HalfEmbedding).HasDatabaseName(FaceSchema.HnswIndex)
+            .HasMethod("hnsw").HasOperators(FaceSchema.HnswOperatorClass)
+            .HasStorageParameter("m", FaceSchema.HnswM).HasStorageParameter("ef_construction", FaceSchema.HnswEfConstruction);
+        // The transaction that last wrote the vector (ADR 0012): the column default stamps inserts, the trigger of the
+        // baseline migration stamps re-embeddings. Only the matcher's catch-up reads it (FaceStore.WrittenSinceSql).
+        builder.Property<ulong?>(WrittenXact).HasColumnType("xid8").HasDefaultValueSql("pg_current_xact_id()");
+        builder.HasIndex(WrittenXact).HasDatabaseName("ix_faces_written_xact");
         builder.HasIndex(f => f.FrameId).HasDatabaseName("ix_faces_frame_id");
         builder.HasIndex(f => new { f.PersonId, f.CapturedAt }).HasDatabaseName("ix_faces_person_id_captured_at");
         builder.HasOne(f => f.Frame).WithMany(fr => fr.Faces).HasForeignKey(f => f.FrameId).OnDelete(DeleteBehavior.Cascade);

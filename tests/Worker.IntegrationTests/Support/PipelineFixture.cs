@@ -181,7 +181,8 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     /// waiting for its bus, such as a worker expected to refuse its settings.
     /// </summary>
     public static ServiceProcessOptions WorkerProcessOptions(string name, IReadOnlyDictionary<string, string> environment) =>
-        new("Worker") { Name = name, Environment = [.. ServiceDefaults, .. environment] };
+        // A port of its own for the health endpoints: Kestrel's default (5000) fits one worker per machine.
+        new("Worker") { Name = name, ListenOnFreePort = true, Environment = [.. ServiceDefaults, .. environment] };
 
     /// <summary>
     /// Starts a service process (Worker or Api; <see cref="ServiceDefaults"/> are the caller's to add) and waits until
@@ -192,23 +193,20 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
         ServiceProcess.StartAsync(options, p => p.WaitForOutputAsync(readyText, TimeSpan.FromSeconds(90)));
 
     /// <summary>
-    /// Accepts an image through Core's <see cref="FrameIngest"/> and SENDS <see cref="AnalyzeFrame"/> to
-    /// <c>queue:analyze-frame</c> (standing in for the Api's outbox dispatcher). Returns the frame id.
+    /// Accepts an image through Core's <see cref="FrameIngest"/> as the Api does (frame row, bytes and the
+    /// <see cref="AnalyzeFrame"/> outbox row in one statement); the outbox relay of a running worker sends the command
+    /// (every process that writes outbox rows relays them, ADR 0024). Returns the frame id.
     /// </summary>
-    public async Task<Guid> IngestAndSendAsync(byte[] image, string? source = null)
-    {
-        var accepted = await Ingest.AcceptAsync(image, "image/jpeg", source, DateTimeOffset.UtcNow, null);
-        await SendAsync(new AnalyzeFrame(accepted.FrameId, accepted.Sha256, source, DateTimeOffset.UtcNow));
-        return accepted.FrameId;
-    }
+    public async Task<Guid> IngestAsync(byte[] image, string? source = null) =>
+        (await Ingest.AcceptAsync(image, "image/jpeg", source, DateTimeOffset.UtcNow, null)).FrameId;
 
-    /// <summary>Sends a command to <c>queue:analyze-frame</c> on this vhost.</summary>
-    public Task SendAsync(AnalyzeFrame message) => SendAsync(message, "analyze-frame");
+    /// <summary>Sends a command to the analyze-frame queue on this vhost (an extra delivery: the outbox's is separate).</summary>
+    public Task SendAsync(AnalyzeFrame message) => SendAsync(message, MessagingNames.AnalyzeFrameQueue);
 
-    /// <summary>Sends a command to <c>queue:<paramref name="queue"/></c> on this vhost (e.g. <c>run-job</c>).</summary>
+    /// <summary>Sends a command to <paramref name="queue"/> (one of <see cref="MessagingNames"/>' queues) on this vhost.</summary>
     public async Task SendAsync<T>(T message, string queue) where T : class
     {
-        var endpoint = await _bus!.GetSendEndpoint(new Uri("queue:" + queue));
+        var endpoint = await _bus!.GetSendEndpoint(MessagingNames.Queue(queue));
         await endpoint.Send(message);
     }
 

@@ -1,19 +1,23 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FaceAspire.Core.Contracts;
-using FaceAspire.Core.Data.Entities;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace FaceAspire.Core.Data;
+namespace FaceAspire.Core.Messaging;
 
 /// <summary>
 /// Writes and reads <see cref="OutboxMessage"/> rows. Bodies are System.Text.Json with web defaults (camelCase);
 /// <see cref="OutboxMessage.MessageType"/> is the contract's full CLR name, resolved back only against the types
-/// in <c>FaceAspire.Core.Contracts</c> (never an arbitrary type name from the database).
+/// in <c>FaceAspire.Core.Contracts</c> (never an arbitrary type name from the database). Every insert into the table
+/// also wakes the relays of every process: the baseline migration's statement trigger sends
+/// <c>NOTIFY <see cref="NotifyChannel"/></c>, delivered when the writing transaction commits.
 /// </summary>
-public static class OutboxSerializer
+public static class OutboxWriter
 {
+    /// <summary>The LISTEN/NOTIFY channel an insert into <c>outbox_messages</c> notifies (<see cref="OutboxListener"/>).</summary>
+    public const string NotifyChannel = "outbox_messages";
+
     /// <summary>The JSON options used for bodies.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web);
 

@@ -1,40 +1,35 @@
 using System.Diagnostics;
 using System.Text.Json;
-using FaceAspire.Api.Ingest;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
-using FaceAspire.Core.Data.Entities;
 using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace FaceAspire.Api.Outbox;
+namespace FaceAspire.Core.Messaging;
 
 /// <summary>
-/// The sending half of the transactional outbox. Loop: in one transaction, lock up to
-/// <see cref="OutboxOptions.BatchSize"/> undispatched rows (<c>FOR UPDATE SKIP LOCKED</c>, so several Api
-/// replicas share the work without sending a row twice), hand each message to MassTransit (commands are SENT to
-/// their queue: <see cref="AnalyzeFrame"/> to <see cref="Address"/>, <see cref="RunJob"/> to <see cref="JobAddress"/>;
-/// every other contract is an event the Worker wrote with its result, such as <see cref="FrameAnalyzed"/>, and is
-/// PUBLISHED; ADR 0017), wait for the broker's confirms (on by default, so a completed send means the broker has the
-/// message), then mark the confirmed rows dispatched and commit. While the broker is down, sends time out, the rows stay
-/// pending (attempts and last_error recorded) and the loop backs off 0.5 s → <see cref="OutboxOptions.MaxBackoffSeconds"/>;
-/// so an accepted frame (202) is always dispatched eventually. A crash between confirm and commit re-sends the
-/// batch later: the Worker is idempotent by frame id. Idle: waits for <see cref="OutboxSignal"/> or the poll interval.
+/// The sending half of the transactional outbox, run by EVERY process that writes outbox rows (Api, Worker, Admin), so
+/// no host is the relay of the others (ADR 0024). Loop: in one transaction, claim up to
+/// <see cref="OutboxOptions.BatchSize"/> pending rows of any writer (<c>FOR UPDATE SKIP LOCKED</c>: relays running at
+/// once claim disjoint rows, so none is sent twice), hand each message to MassTransit (a command is SENT to its queue,
+/// <see cref="MessagingNames.CommandQueues"/>; every other contract is an event and is PUBLISHED, ADR 0017), wait for
+/// the broker's confirms (on by default: a completed send means the broker has the message), then mark the confirmed
+/// rows dispatched and commit. While the broker is down, sends time out, the rows stay pending (attempts and
+/// last_error recorded) and the loop backs off 0.5 s → <see cref="OutboxOptions.MaxBackoffSeconds"/>, so a written row
+/// is sent eventually. A crash between confirm and commit sends the batch again later (consumers are idempotent).
+/// Idle, it waits for <see cref="OutboxSignal"/>: at once after this process's own writes, shortly after any
+/// process's (LISTEN/NOTIFY, <see cref="OutboxListener"/>), and at least every <see cref="OutboxOptions.PollMilliseconds"/>.
 /// </summary>
-public sealed class OutboxDispatcher(
+public sealed class OutboxRelay(
     NpgsqlDataSource dataSource,
     IBus bus,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxRelay> logger) : BackgroundService
 {
-    /// <summary>Where AnalyzeFrame goes: the durable queue <c>analyze-frame</c> (MassTransit short address).</summary>
-    public static readonly Uri Address = new("queue:analyze-frame");
-
-    /// <summary>Where RunJob goes: the durable queue <c>run-job</c> (maintenance jobs, issue 6).</summary>
-    public static readonly Uri JobAddress = new("queue:run-job");
-
     private readonly OutboxOptions _options = options.Value;
     // One connection for the loop's life, not one from the pool per batch (see HeldConnection for why).
     private readonly HeldConnection _connection = new(dataSource);
@@ -50,11 +45,11 @@ public sealed class OutboxDispatcher(
             {
                 try
                 {
-                    var (read, failed) = await DispatchBatchAsync(await _connection.GetAsync(stoppingToken), stoppingToken);
+                    var (read, failed) = await RelayBatchAsync(await _connection.GetAsync(stoppingToken), stoppingToken);
                     if (failed > 0)
                         throw new OutboxSendException($"{failed} of {read} messages were not confirmed by the broker");
                     if (backoff > TimeSpan.Zero)
-                        logger.LogInformation("Outbox dispatch recovered");
+                        logger.LogInformation("Outbox relay recovered");
                     backoff = TimeSpan.Zero;
                     if (read < _options.BatchSize)
                         await signal.WaitAsync(poll, stoppingToken);
@@ -63,7 +58,7 @@ public sealed class OutboxDispatcher(
                 {
                     backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(500)
                         : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(_options.MaxBackoffSeconds).Ticks));
-                    logger.LogWarning("Outbox dispatch failed ({Message}); retrying in {Backoff} ms", e.Message, (int)backoff.TotalMilliseconds);
+                    logger.LogWarning("Outbox relay failed ({Message}); retrying in {Backoff} ms", e.Message, (int)backoff.TotalMilliseconds);
                     await Task.Delay(backoff, stoppingToken);
                 }
             }
@@ -77,8 +72,8 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>One batch: returns how many rows were read and how many could not be sent.</summary>
-    private async Task<(int Read, int Failed)> DispatchBatchAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>One batch: returns how many rows were claimed and how many could not be sent.</summary>
+    private async Task<(int Read, int Failed)> RelayBatchAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = new List<OutboxMessage>();
@@ -104,9 +99,9 @@ public sealed class OutboxDispatcher(
         }
 
         // The batch span is a root of its own (this loop has no request context), linked to every message's
-        // trace; each message's send span continues the trace of the request that wrote the row (SendTracing).
-        using var activity = IngestService.Activities.StartActivity("outbox dispatch", ActivityKind.Internal,
-            parentContext: default, links: rows.Select(r => SendTracing.Parent(r)).Where(c => c != default).Select(c => new ActivityLink(c)));
+        // trace; each message's send span continues the trace of the request that wrote the row (OutboxTracing).
+        using var activity = OutboxTracing.Source.StartActivity("outbox dispatch", ActivityKind.Internal,
+            parentContext: default, links: rows.Select(OutboxTracing.Parent).Where(c => c != default).Select(c => new ActivityLink(c)));
         activity?.SetTag("faceaspire.messages", rows.Count);
         var sent = new List<long>(rows.Count);
         var poison = new List<long>();
@@ -115,15 +110,13 @@ public sealed class OutboxDispatcher(
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             timeout.CancelAfter(TimeSpan.FromSeconds(_options.SendTimeoutSeconds));
-            var endpoint = await bus.GetSendEndpoint(Address);
-            var jobEndpoint = await bus.GetSendEndpoint(JobAddress);
             var sends = new List<(long Id, Task Task, Activity? Span)>(rows.Count);
             foreach (var row in rows)
             {
                 object message;
                 try
                 {
-                    message = OutboxSerializer.Deserialize(row);
+                    message = OutboxWriter.Deserialize(row);
                 }
                 catch (Exception e) when (e is JsonException or KeyNotFoundException or NotSupportedException)
                 {
@@ -132,19 +125,13 @@ public sealed class OutboxDispatcher(
                     poison.Add(row.Id);
                     continue;
                 }
-                var (target, address) = message switch
-                {
-                    AnalyzeFrame => (endpoint, Address),
-                    RunJob => (jobEndpoint, JobAddress),
-                    _ => ((ISendEndpoint?)null, (Uri?)null),
-                };
-                var span = address is null ? SendTracing.StartPublish(row, message.GetType(), activity)
-                    : SendTracing.Start(row, address, activity);
+                var queue = MessagingNames.CommandQueues.GetValueOrDefault(message.GetType());
+                var span = queue is null ? OutboxTracing.StartPublish(row, message.GetType(), activity) : OutboxTracing.StartSend(row, queue, activity);
                 try
                 {
                     // MassTransit's send span (and the traceparent header it writes) parents on Activity.Current.
-                    sends.Add((row.Id, target is null ? bus.Publish(message, message.GetType(), timeout.Token)
-                        : target.Send(message, message.GetType(), timeout.Token), span));
+                    sends.Add((row.Id, queue is null ? bus.Publish(message, message.GetType(), timeout.Token)
+                        : SendAsync(queue, message, timeout.Token), span));
                 }
                 finally
                 {
@@ -181,6 +168,12 @@ public sealed class OutboxDispatcher(
         await transaction.CommitAsync(CancellationToken.None);
         activity?.SetTag("faceaspire.sent", sent.Count);
         return (rows.Count, failed.Count);
+    }
+
+    private async Task SendAsync(string queue, object message, CancellationToken cancellationToken)
+    {
+        var endpoint = await bus.GetSendEndpoint(MessagingNames.Queue(queue));
+        await endpoint.Send(message, message.GetType(), cancellationToken);
     }
 
     private static async Task MarkAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, List<long> ids, string? error)

@@ -1,15 +1,17 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace FaceAspire.Api.Outbox;
+namespace FaceAspire.Core.Messaging;
 
 /// <summary>
 /// Deletes outbox rows dispatched more than <see cref="OutboxOptions.KeepDispatchedHours"/> ago, every
 /// <see cref="OutboxOptions.PruneIntervalSeconds"/> (the first time at start). Every frame leaves at least two rows
 /// (its <c>AnalyzeFrame</c> and its <c>FrameAnalyzed</c>, plus one <c>FaceRecognized</c> per face), so without this
 /// the table grows with everything ever ingested. Pending rows are never deleted, and a row dispatched recently stays
-/// for inspection (the Admin and the tests read <c>dispatched_at</c>, <c>attempts</c>, <c>last_error</c>). Several
-/// Api replicas may prune at once; a DELETE of rows already gone deletes nothing. Errors are logged and the next
+/// for inspection (the Admin and the tests read <c>dispatched_at</c>, <c>attempts</c>, <c>last_error</c>). Every
+/// relaying process prunes; a DELETE of rows already gone deletes nothing. Errors are logged and the next
 /// round tries again.
 /// </summary>
 public sealed class OutboxPruner(NpgsqlDataSource dataSource, IOptions<OutboxOptions> options, ILogger<OutboxPruner> logger)
@@ -40,7 +42,7 @@ public sealed class OutboxPruner(NpgsqlDataSource dataSource, IOptions<OutboxOpt
     }
 
     /// <summary>Deletes the rows dispatched before the retention window; returns how many.</summary>
-    internal async Task<int> PruneAsync(CancellationToken cancellationToken)
+    private async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             "DELETE FROM outbox_messages WHERE dispatched_at < now() - make_interval(hours => @h)");

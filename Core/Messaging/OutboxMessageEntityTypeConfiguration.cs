@@ -1,8 +1,7 @@
-using FaceAspire.Core.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace FaceAspire.Core.Data.EntityConfigurations;
+namespace FaceAspire.Core.Messaging;
 
 internal sealed class OutboxMessageEntityTypeConfiguration : IEntityTypeConfiguration<OutboxMessage>
 {
@@ -13,7 +12,8 @@ internal sealed class OutboxMessageEntityTypeConfiguration : IEntityTypeConfigur
         builder.Property(m => m.Id).UseIdentityByDefaultColumn();
         builder.Property(m => m.Body).HasColumnType("jsonb");
         builder.Property(m => m.CreatedAt).HasDefaultValueSql("now()");
-        // The dispatcher's only query: pending rows in id order. Dispatched rows drop out of the index.
+        builder.Property(m => m.Attempts).HasDefaultValue(0);
+        // The relay's only query: pending rows in id order. Dispatched rows drop out of the index.
         builder.HasIndex(m => m.Id).HasFilter("dispatched_at IS NULL").HasDatabaseName("ix_outbox_messages_pending");
     }
 }
