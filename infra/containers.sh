@@ -25,7 +25,7 @@ fi
 # Starts what Testcontainers talks to, and exports its settings: with Docker, nothing (the Docker socket); with
 # podman, `podman system service` on a private socket (Docker-compatible API), stopped by stop_container_api.
 # Testcontainers' reaper (Ryuk) is an image too, which cannot be pulled here: it is off, and the tests remove their
-# containers themselves, and remove_test_containers removes whatever a crashed run left.
+# containers themselves, and remove_test_containers removes whatever this run left (a crash).
 start_container_api() {
   if [[ "$ENGINE" == podman ]]; then
     CONTAINER_API_SOCKET="/run/faceaspire-podman-$$.sock"
@@ -40,6 +40,7 @@ start_container_api() {
     export DOCKER_HOST="unix://$CONTAINER_API_SOCKET"
   fi
   export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
+  export FACEASPIRE_TEST_RUN="${FACEASPIRE_TEST_RUN:-run-$$-$RANDOM}"
 }
 
 stop_container_api() {
@@ -48,10 +49,12 @@ stop_container_api() {
   return 0
 }
 
-# Removes the containers Testcontainers created (label org.testcontainers) that are still there.
+# Removes the containers this run's tests or benches created and left (label faceaspire.test-run=$FACEASPIRE_TEST_RUN,
+# which start_container_api sets): never another run's, which may share the machine.
 remove_test_containers() {
   local ids
-  ids=$("$ENGINE" ps -aq --filter label=org.testcontainers=true 2>/dev/null || true)
+  [[ -n "${FACEASPIRE_TEST_RUN:-}" ]] || return 0
+  ids=$("$ENGINE" ps -aq --filter "label=faceaspire.test-run=$FACEASPIRE_TEST_RUN" 2>/dev/null || true)
   [[ -n "$ids" ]] && "$ENGINE" rm -f -v $ids >/dev/null 2>&1
   return 0
 }

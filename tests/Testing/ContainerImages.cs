@@ -14,4 +14,11 @@ public static class ContainerImages
     /// <summary>RabbitMQ 4 with the management plugin, e.g. <c>docker.io/library/rabbitmq:4-management</c>.</summary>
     public static string RabbitMq => Environment.GetEnvironmentVariable("Images__RabbitMq") is { Length: > 0 } image
         ? image : "docker.io/library/rabbitmq:4-management";
+
+    /// <summary>Label every test container carries: <c>faceaspire.test-run</c> = <see cref="RunId"/>, so that the
+    /// wrapper that started a run (infra/with-containers.sh) removes its own leftovers and never another run's.</summary>
+    public const string RunLabel = "faceaspire.test-run";
+
+    /// <summary>This run's id: <c>FACEASPIRE_TEST_RUN</c> (set by infra/with-containers.sh), else "unlabelled".</summary>
+    public static string RunId => Environment.GetEnvironmentVariable("FACEASPIRE_TEST_RUN") is { Length: > 0 } id ? id : "unlabelled";
 }

@@ -48,6 +48,7 @@ public sealed class PostgresServer : IAsyncDisposable
         if (!durable)
             settings = [.. settings, "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=on"];
         var builder = new PostgreSqlBuilder(ContainerImages.Postgres)
+            .WithLabel(ContainerImages.RunLabel, ContainerImages.RunId)
             .WithUsername(Superuser)
             .WithPassword(password)
             .WithDatabase("postgres")

@@ -33,6 +33,7 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         var (amqp, management) = (PostgresServer.FreePort(), PostgresServer.FreePort());
         var password = Guid.NewGuid().ToString("N");
         var builder = new RabbitMqBuilder(ContainerImages.RabbitMq)
+            .WithLabel(ContainerImages.RunLabel, ContainerImages.RunId)
             .WithUsername(User)
             .WithPassword(password)
             .WithPortBinding(amqp, 5672)
