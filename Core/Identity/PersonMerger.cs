@@ -19,6 +19,8 @@ public sealed class PersonMerger(NpgsqlDataSource dataSource)
     /// <returns>The <c>person_merges</c> id, for <see cref="UndoAsync"/>.</returns>
     /// <exception cref="ArgumentException">Source and target are the same person.</exception>
     /// <exception cref="KeyNotFoundException">Either person does not exist.</exception>
+    /// <exception cref="PersonsShareFramesException">A frame holds a face of each person: two faces of one photo are
+    /// never one person (cannot-link), so the merge is refused; move the wrong face first.</exception>
     public async Task<long> MergeAsync(Guid sourceId, Guid targetId, string actor, CancellationToken cancellationToken = default)
     {
         if (sourceId == targetId)
@@ -33,6 +35,14 @@ public sealed class PersonMerger(NpgsqlDataSource dataSource)
         if (!await LockPersonToDeleteAsync(sourceId, c, t, cancellationToken))
             throw new KeyNotFoundException($"Person {sourceId} does not exist.");
         RequireAll(await LockPersonsAsync([targetId], c, t, cancellationToken), targetId);
+        // Under both locks, so no face can join either person between this check and the move.
+        var shared = await ScalarAsync<Guid[]>("""
+            SELECT coalesce(array_agg(DISTINCT s.frame_id ORDER BY s.frame_id), '{}')
+            FROM faces s JOIN faces t ON t.frame_id = s.frame_id
+            WHERE s.person_id = @s AND t.person_id = @t
+            """, c, t, cancellationToken, ("s", sourceId), ("t", targetId)) ?? [];
+        if (shared.Length > 0)
+            throw new PersonsShareFramesException(sourceId, targetId, shared);
         var sourceName = await ScalarAsync<string>("SELECT name FROM persons WHERE id = @id", c, t, cancellationToken, ("id", sourceId));
         var targetName = await ScalarAsync<string>("SELECT name FROM persons WHERE id = @id", c, t, cancellationToken, ("id", targetId));
         var snapshot = await ScalarAsync<string>(
@@ -124,4 +134,26 @@ public sealed class PersonMerger(NpgsqlDataSource dataSource)
             new { mergeId, target = targetId, facesBack = back.Length, facesRecorded = moved.Length }, c, t, cancellationToken);
         return back.Length;
     }
+}
+
+/// <summary>
+/// A merge was refused because some frames hold a face of each person (cannot-link: two faces of one photo are two
+/// people). <see cref="SharedFrameIds"/> lists those frames, ascending.
+/// </summary>
+/// <param name="sourceId">The person to be merged.</param>
+/// <param name="targetId">The person to merge into.</param>
+/// <param name="sharedFrameIds">The frames holding a face of each; not empty.</param>
+public sealed class PersonsShareFramesException(Guid sourceId, Guid targetId, IReadOnlyList<Guid> sharedFrameIds)
+    : InvalidOperationException($"Persons {sourceId} and {targetId} both have a face in {sharedFrameIds.Count} photo(s) " +
+        $"({string.Join(", ", sharedFrameIds.Take(5))}{(sharedFrameIds.Count > 5 ? ", …" : "")}); two faces of one photo are " +
+        "never the same person. Move the wrongly assigned face first.")
+{
+    /// <summary>The person to be merged.</summary>
+    public Guid SourceId { get; } = sourceId;
+
+    /// <summary>The person to merge into.</summary>
+    public Guid TargetId { get; } = targetId;
+
+    /// <summary>Frames holding a face of each person, ascending id.</summary>
+    public IReadOnlyList<Guid> SharedFrameIds { get; } = sharedFrameIds;
 }

@@ -64,7 +64,7 @@ public sealed class MergeModel(FaceDbContext db, PersonMerger merger) : AdminPag
             var mergeId = await merger.MergeAsync(SourceId, TargetId, Actor, ct);
             Flash = $"Merged (merge #{mergeId}). Undo it from the list below if it was a mistake.";
         }
-        catch (Exception e) when (e is KeyNotFoundException or ArgumentException)
+        catch (Exception e) when (e is KeyNotFoundException or ArgumentException or PersonsShareFramesException)
         {
             FlashError = e.Message;
         }

@@ -54,7 +54,7 @@ public sealed class IndexModel(FaceDbContext db, MergeSuggestions suggestions, P
             var id = await merger.MergeAsync(SourceId, TargetId, Actor, ct);
             Flash = $"Merged (merge #{id}); undo it from the kept person's page.";
         }
-        catch (Exception e) when (e is KeyNotFoundException or ArgumentException)
+        catch (Exception e) when (e is KeyNotFoundException or ArgumentException or PersonsShareFramesException)
         {
             FlashError = e.Message;
         }
