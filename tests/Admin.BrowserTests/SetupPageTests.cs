@@ -25,7 +25,12 @@ public sealed class FirstRunFixture : IAsyncLifetime
         ScreenshotDir = Path.Combine(logs, "screenshots");
         Directory.CreateDirectory(ScreenshotDir);
         Admin = await TestServices.StartAsync("Admin", web: true,
-            new Dictionary<string, string> { ["ConnectionStrings__facedb"] = Database.AppConnectionString }, Path.Combine(logs, "first-run"));
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings__facedb"] = Database.AppConnectionString,
+                // The admin relays its own outbox rows, so it needs a broker even when no test sends a message.
+                ["ConnectionStrings__messaging"] = (await TestInfrastructure.GetAsync(requireRabbitMq: true)).RabbitMq.Url,
+            }, Path.Combine(logs, "first-run"));
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {

@@ -24,6 +24,8 @@ public sealed class SignInFixture : IAsyncLifetime
         Admin = await TestServices.StartAsync("Admin", web: true, new Dictionary<string, string>
         {
             ["ConnectionStrings__facedb"] = Database.AppConnectionString,
+            // The admin relays its own outbox rows, so it needs a broker even when no test sends a message.
+            ["ConnectionStrings__messaging"] = (await TestInfrastructure.GetAsync(requireRabbitMq: true)).RabbitMq.Url,
             ["Admin__Username"] = Username,
             ["Admin__PasswordHash"] = new PasswordHasher<string>().HashPassword(Username, Password),
             ["Admin__LockoutFailures"] = "3",
