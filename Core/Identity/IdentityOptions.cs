@@ -45,6 +45,39 @@ public sealed class IdentityOptions
     [Range(1, 1000)]
     public int NewPersonEfSearch { get; set; } = 256;
 
+    /// <summary>
+    /// The inter-ocular distance, in source pixels, at which face size stops limiting
+    /// <see cref="Recognisability"/>: a face with half this IOD scores at most 0.5. Default 32 (so the default gate of
+    /// 0.5 asks for IOD ≥ 16 px, where the false-match rate on LFW faces falls to 0.15 %, docs/identity.md).
+    /// </summary>
+    [Range(1.0, 1000.0)]
+    public float FullSizeInterOcularPixels { get; set; } = 32f;
+
+    /// <summary>
+    /// The recognisability gate, in [0, 1]: faces scoring below it are <c>unidentified</c> (stored and emotion-logged,
+    /// never given a person automatically, never a voting neighbour). Default 0.5 (IOD ≥ 16 px and quality ≥ 0.5):
+    /// measured on the crowd photos, faces under it matched strangers 9–36 % of the time (docs/identity.md).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public float MinRecognisability { get; set; } = 0.5f;
+
+    /// <summary>
+    /// Recognisability at or above which an unmatched face opens a person at once (live cameras want an id now).
+    /// A recognisable face under it without a match is <c>deferred</c>: it forms a person only with
+    /// <see cref="MinClusterFaces"/> − 1 other close deferred faces of other photos. Default 0.6 (IOD ≥ 19.2 px and
+    /// quality ≥ 0.6).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public float NewPersonRecognisability { get; set; } = 0.6f;
+
+    /// <summary>
+    /// Faces (from distinct frames, each within <see cref="MatchThreshold"/> of the others' core) a group of deferred
+    /// faces needs before it becomes a person, the core-point rule of DBSCAN as Immich's recognition job applies it
+    /// (its <c>minFaces</c>). Default 3.
+    /// </summary>
+    [Range(2, 100)]
+    public int MinClusterFaces { get; set; } = 3;
+
     /// <summary>The list the new-person re-search asks for: <see cref="NewPersonEfSearch"/>, or
     /// <see cref="EfSearch"/> when that is larger (the re-search never searches less than the first search).</summary>
     public int EffectiveNewPersonEfSearch => Math.Max(NewPersonEfSearch, EfSearch);

@@ -158,7 +158,8 @@ public sealed class PersonEditor(NpgsqlDataSource dataSource)
         var ids = faceIds.Distinct().ToArray();
         var person = target is { } p ? (object)p : DBNull.Value;
         await using var command = new NpgsqlCommand("""
-            UPDATE faces SET person_id = @p WHERE id = ANY(@f);
+            UPDATE faces SET person_id = @p,
+                identity_state = CASE WHEN @p IS NULL THEN 'unassigned' ELSE 'assigned' END WHERE id = ANY(@f);
             UPDATE emotions SET person_id = @p WHERE face_id = ANY(@f);
             """, c, t);
         command.Parameters.AddWithValue("f", ids);

@@ -157,7 +157,7 @@ public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, AnalysisGate gat
         if (status == FrameStatus.Done && faces.Count == 1)
         {
             var (faceId, old) = faces[0];
-            await ExecAsync(connection, transaction, "UPDATE faces SET person_id = @p, new_person = false WHERE id = @id", ct, ("p", personId), ("id", faceId));
+            await ExecAsync(connection, transaction, "UPDATE faces SET person_id = @p, identity_state = 'assigned', new_person = false WHERE id = @id", ct, ("p", personId), ("id", faceId));
             await ExecAsync(connection, transaction, "UPDATE emotions SET person_id = @p WHERE face_id = @id", ct, ("p", personId), ("id", faceId));
             if (old is { } o && o != personId)
                 await ExecAsync(connection, transaction, "UPDATE persons SET face_count = face_count - 1 WHERE id = @id", ct, ("id", o));

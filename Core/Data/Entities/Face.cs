@@ -16,6 +16,18 @@ public sealed class Face
     public Guid FrameId { get; set; }
     /// <summary>The assigned person; null = unassigned.</summary>
     public Guid? PersonId { get; set; }
+    /// <summary>
+    /// Where the face stands in identity (<see cref="FaceIdentityStates"/>): <c>assigned</c> (has a person),
+    /// <c>deferred</c> (recognisable, waiting for evidence before it forms or joins a person), <c>unidentified</c>
+    /// (under the recognisability gate: never given a person automatically, never a neighbour that votes) or
+    /// <c>unassigned</c> (taken from its person by an operator; not retried automatically).
+    /// </summary>
+    public string IdentityState { get; set; } = FaceIdentityStates.Assigned;
+    /// <summary>
+    /// Recognisability in [0, 1] (<see cref="Identity.Recognisability"/>): how far the face clears the gate on size,
+    /// detection score, pose and quality; the gate passes faces with at least the configured minimum.
+    /// </summary>
+    public float Recognisability { get; set; }
     /// <summary>True when this face opened its person (kept so a replayed result can say so again).</summary>
     public bool NewPerson { get; set; }
     /// <summary>Left edge of the detector box, pixels.</summary>
@@ -59,4 +71,20 @@ public sealed class Face
     public Frame? Frame { get; set; }
     /// <summary>The assigned person.</summary>
     public Person? Person { get; set; }
+}
+
+/// <summary>The values of <see cref="Face.IdentityState"/> (column <c>faces.identity_state</c>, checked by the database).</summary>
+public static class FaceIdentityStates
+{
+    /// <summary>Has a person.</summary>
+    public const string Assigned = "assigned";
+    /// <summary>Recognisable, no person yet: retried when new faces arrive (the deferred-face job).</summary>
+    public const string Deferred = "deferred";
+    /// <summary>Under the recognisability gate: stored and emotion-logged, never given a person automatically.</summary>
+    public const string Unidentified = "unidentified";
+    /// <summary>Taken from its person by an operator (split out, or its person deleted with faces kept).</summary>
+    public const string Unassigned = "unassigned";
+
+    /// <summary>Every state, for the check constraint.</summary>
+    public static readonly IReadOnlyList<string> All = [Assigned, Deferred, Unidentified, Unassigned];
 }

@@ -285,6 +285,14 @@ namespace FaceAspire.Core.Data.Migrations
                         .HasColumnName("half_embedding")
                         .HasComputedColumnSql("(embedding::halfvec(512))", true);
 
+                    b.Property<string>("IdentityState")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("assigned")
+                        .HasColumnName("identity_state");
+
                     b.PrimitiveCollection<float[]>("Landmarks")
                         .IsRequired()
                         .HasColumnType("real[]")
@@ -308,6 +316,10 @@ namespace FaceAspire.Core.Data.Migrations
                     b.Property<float>("Quality")
                         .HasColumnType("real")
                         .HasColumnName("quality");
+
+                    b.Property<float>("Recognisability")
+                        .HasColumnType("real")
+                        .HasColumnName("recognisability");
 
                     b.Property<string>("Source")
                         .HasColumnType("text")
@@ -348,11 +360,19 @@ namespace FaceAspire.Core.Data.Migrations
                     b.HasIndex("WrittenXact")
                         .HasDatabaseName("ix_faces_written_xact");
 
+                    b.HasIndex("IdentityState", "CreatedAt")
+                        .HasDatabaseName("ix_faces_identity_state_created_at")
+                        .HasFilter("identity_state <> 'assigned'");
+
                     b.HasIndex("PersonId", "CapturedAt")
                         .HasDatabaseName("ix_faces_person_id_captured_at");
 
                     b.ToTable("faces", null, t =>
                         {
+                            t.HasCheckConstraint("ck_faces_identity_person", "(identity_state = 'assigned') = (person_id IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_faces_identity_state", "identity_state IN ('assigned', 'deferred', 'unidentified', 'unassigned')");
+
                             t.HasCheckConstraint("ck_faces_landmarks", "cardinality(landmarks) = 10");
                         });
                 });
@@ -910,7 +930,7 @@ namespace FaceAspire.Core.Data.Migrations
                     b.HasOne("FaceAspire.Core.Data.Entities.Person", "Person")
                         .WithMany("Faces")
                         .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.SetNull)
+                        .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_faces_persons_person_id");
 
                     b.Navigation("Frame");
