@@ -1,3 +1,4 @@
+using FaceAspire.Core.Data.Entities;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
 
@@ -63,19 +64,31 @@ public sealed record FaceOrigin(Guid FrameId, DateTimeOffset CapturedAt, string?
 
 /// <summary>One neighbour returned by <see cref="FaceStore.NearestAsync"/>.</summary>
 /// <param name="FaceId">The stored face.</param>
-/// <param name="PersonId">Its person, or null when unassigned.</param>
+/// <param name="PersonId">Its person, or null when it has none (a <c>deferred</c> face: searches return only
+/// <c>assigned</c> and <c>deferred</c> faces, see <see cref="FaceIdentityStates"/>).</param>
 /// <param name="Distance">Cosine distance (pgvector <c>&lt;=&gt;</c>) in [0, 2].</param>
-public sealed record Neighbour(Guid FaceId, Guid? PersonId, float Distance)
+/// <param name="FrameId">The frame the face was found in (the cannot-link rule: faces of one frame are never one person).</param>
+public sealed record Neighbour(Guid FaceId, Guid? PersonId, float Distance, Guid FrameId = default)
 {
     /// <summary>Cosine similarity = 1 − <see cref="Distance"/>, in [-1, 1].</summary>
     public float Similarity => 1f - Distance;
 }
 
-/// <summary>The person a face was assigned to by <see cref="IdentityMatcher"/>.</summary>
-/// <param name="FaceId">The inserted face.</param>
-/// <param name="PersonId">Its person.</param>
+/// <summary>What <see cref="IdentityMatcher"/> decided for a face.</summary>
+/// <param name="FaceId">The face (a fresh id; the face is inserted with it).</param>
+/// <param name="PersonId">Its person, or null when the face is <c>unidentified</c> or <c>deferred</c>.</param>
 /// <param name="NewPerson">True when the face opened the person.</param>
-/// <param name="Similarity">Best cosine similarity to a face of the chosen person; null for a new person.</param>
+/// <param name="Similarity">Best cosine similarity to a face of the chosen person; null for a new person or none.</param>
 /// <param name="Quality">The face's quality (for cover selection).</param>
 /// <param name="CapturedAt">The face's capture time (for <c>last_seen</c>).</param>
-public sealed record FaceAssignment(Guid FaceId, Guid PersonId, bool NewPerson, float? Similarity, float Quality, DateTimeOffset CapturedAt);
+/// <param name="State">One of <see cref="FaceIdentityStates"/>: <c>assigned</c> (with a person), <c>deferred</c>
+/// (recognisable, no person yet) or <c>unidentified</c> (under the recognisability gate).</param>
+/// <param name="Recognisability">The face's <see cref="Identity.Recognisability"/> score in [0, 1].</param>
+/// <param name="Adopted">Stored <c>deferred</c> faces that join the new person with this face (the evidence that formed
+/// it, <see cref="IdentityMatcher.CreateUnlessFoundAsync"/>); empty otherwise.</param>
+public sealed record FaceAssignment(Guid FaceId, Guid? PersonId, bool NewPerson, float? Similarity, float Quality, DateTimeOffset CapturedAt,
+    string State = FaceIdentityStates.Assigned, float Recognisability = 1f, IReadOnlyList<Guid>? Adopted = null)
+{
+    /// <summary>The adopted deferred faces (never null).</summary>
+    public IReadOnlyList<Guid> AdoptedFaces => Adopted ?? [];
+}

@@ -1,5 +1,6 @@
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
+using FaceAspire.Core.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Pgvector;
@@ -84,7 +85,7 @@ public sealed partial class FaceStore
         };
         if (modelVersion is not null)
             query.Parameters.Add(new NpgsqlParameter<string>("mv", modelVersion));
-        var commands = SearchSettings(Math.Max(efSearch ?? _options.EfSearch, k), filtered: modelVersion is not null)
+        var commands = SearchSettings(Math.Max(efSearch ?? _options.EfSearch, k), filtered: true)
             .Select(sql => new NpgsqlBatchCommand(sql)).ToList();
         commands.Add(query);
         return commands;
@@ -97,18 +98,21 @@ public sealed partial class FaceStore
     {
         var result = new List<Neighbour>();
         while (await reader.ReadAsync(cancellationToken))
-            result.Add(new Neighbour(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetFloat(2)));
+            result.Add(new Neighbour(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetFloat(2), reader.GetGuid(3)));
         return result;
     }
 
     /// <summary>
     /// The nearest-neighbour query: the inner ORDER BY … LIMIT is the HNSW index scan on <c>half_embedding</c> against
     /// <c>@h</c> (the query in half precision); the outer query re-sorts those rows by their exact full-precision distance
-    /// to <c>@q</c>, so the threshold and the vote see the numbers an exact search would (ADR 0009).
+    /// to <c>@q</c>, so the threshold and the vote see the numbers an exact search would (ADR 0009). Only
+    /// <c>assigned</c> and <c>deferred</c> faces are neighbours (<see cref="SearchableStates"/>): a face under the
+    /// recognisability gate, or one an operator took from its person, must never link two faces (docs/identity.md).
     /// </summary>
     public const string NearestSql = """
-        SELECT id, person_id, distance FROM (
-          SELECT id, person_id, (embedding <=> @q)::real AS distance FROM faces
+        SELECT id, person_id, distance, frame_id FROM (
+          SELECT id, person_id, (embedding <=> @q)::real AS distance, frame_id FROM faces
+          WHERE identity_state IN ('assigned', 'deferred')
           ORDER BY half_embedding <=> @h LIMIT @k) n
         ORDER BY distance
         """;
@@ -116,11 +120,15 @@ public sealed partial class FaceStore
     /// <summary><see cref="NearestSql"/> restricted to one embedding model (<c>@mv</c>), filtered during the index scan
     /// (iterative, so k rows come back while another model's faces are nearer).</summary>
     public const string NearestSameModelSql = """
-        SELECT id, person_id, distance FROM (
-          SELECT id, person_id, (embedding <=> @q)::real AS distance FROM faces WHERE model_version = @mv
+        SELECT id, person_id, distance, frame_id FROM (
+          SELECT id, person_id, (embedding <=> @q)::real AS distance, frame_id FROM faces
+          WHERE model_version = @mv AND identity_state IN ('assigned', 'deferred')
           ORDER BY half_embedding <=> @h LIMIT @k) n
         ORDER BY distance
         """;
+
+    /// <summary>The identity states a search returns (<see cref="NearestSql"/>).</summary>
+    public static readonly IReadOnlyList<string> SearchableStates = [FaceIdentityStates.Assigned, FaceIdentityStates.Deferred];
 
     /// <summary>
     /// A statement that returns its own snapshot as text (<c>pg_current_snapshot()::text</c>, <c>xmin:xmax:xip,…</c>).
@@ -168,8 +176,8 @@ public sealed partial class FaceStore
     /// writer would make that range, and the scan under the lock, grow without bound.
     /// </summary>
     public const string WrittenSinceSql = """
-        SELECT id, person_id, (embedding <=> @q)::real AS distance FROM faces
-        WHERE model_version = @mv
+        SELECT id, person_id, (embedding <=> @q)::real AS distance, frame_id FROM faces
+        WHERE model_version = @mv AND identity_state IN ('assigned', 'deferred')
           AND (written_xact >= pg_snapshot_xmax(@s::pg_snapshot)
                OR written_xact = ANY (ARRAY(SELECT pg_snapshot_xip(@s::pg_snapshot))))
         ORDER BY distance LIMIT @k
@@ -225,7 +233,7 @@ public sealed partial class FaceStore
     }
 
     /// <summary>
-    /// Pairs of persons (hidden ones included) whose centroids (pgvector <c>avg(embedding)</c>) OR any two faces have
+    /// Pairs of persons (hidden ones included) that never appear in one frame together (cannot-link) and whose centroids (pgvector <c>avg(embedding)</c>) OR any two faces have
     /// cosine similarity ≥ <paramref name="minSimilarity"/>, plus the re-cluster job's open proposals, excluding
     /// rejected pairs, most similar first (<see cref="MergeSuggestions.FindAsync"/>). Face pairs come from the HNSW
     /// index: the 10 nearest faces of each of the <paramref name="recentFaces"/> most recent assigned faces. In SQL,
@@ -280,6 +288,9 @@ public sealed partial class FaceStore
         JOIN c ca ON ca.id = p.a JOIN c cb ON cb.id = p.b
         LEFT JOIN face_pairs fp ON fp.a = p.a AND fp.b = p.b
         WHERE NOT EXISTS (SELECT 1 FROM person_pair_rejections r WHERE r.person_a = p.a AND r.person_b = p.b)
+          -- cannot-link: two persons holding faces of one frame are two people, however alike their faces
+          AND NOT EXISTS (SELECT 1 FROM faces fa JOIN faces fb ON fb.frame_id = fa.frame_id AND fb.person_id = p.b
+                          WHERE fa.person_id = p.a)
         ORDER BY greatest(1 - (ca.centroid <=> cb.centroid), coalesce(fp.sim, 0)) DESC
         LIMIT @limit
         """;

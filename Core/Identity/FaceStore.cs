@@ -1,4 +1,5 @@
 using FaceAspire.Core.Data;
+using FaceAspire.Core.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -29,7 +30,7 @@ public sealed partial class FaceStore(IOptions<IdentityOptions> options)
     {
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
-            BatchCommands = { InsertFaceCommand(faceId, personId, newPerson, face, origin) },
+            BatchCommands = { InsertFaceCommand(faceId, personId, newPerson, face, origin, recognisability: Recognisability.Score(face, _options.FullSizeInterOcularPixels)) },
         };
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -38,14 +39,24 @@ public sealed partial class FaceStore(IOptions<IdentityOptions> options)
     /// <see cref="InsertFaceAsync"/> as a batch command, to send with other statements in one round trip (SQL, not EF:
     /// the matcher sends it in the same batch as the next face's search or the frame's other writes).
     /// </summary>
+    /// <param name="faceId">The new face's id.</param>
+    /// <param name="personId">Its person, or null.</param>
+    /// <param name="newPerson">True when the face opened its person.</param>
+    /// <param name="face">The observation.</param>
+    /// <param name="origin">Its frame, capture time, source and embedding model.</param>
+    /// <param name="state">One of <see cref="FaceIdentityStates"/>; null = <c>assigned</c> with a person, <c>deferred</c>
+    /// without (a database check ties <c>assigned</c> to having a person).</param>
+    /// <param name="recognisability">The face's <see cref="Recognisability"/> score; null = computed with the default
+    /// <see cref="IdentityOptions.FullSizeInterOcularPixels"/>.</param>
     /// <exception cref="ArgumentException">The observation fails <see cref="FaceObservation.Validate"/>.</exception>
-    public static NpgsqlBatchCommand InsertFaceCommand(Guid faceId, Guid? personId, bool newPerson, FaceObservation face, FaceOrigin origin)
+    public static NpgsqlBatchCommand InsertFaceCommand(Guid faceId, Guid? personId, bool newPerson, FaceObservation face, FaceOrigin origin,
+        string? state = null, float? recognisability = null)
     {
         face.Validate();
         var command = new NpgsqlBatchCommand("""
             INSERT INTO faces (id, frame_id, person_id, new_person, x, y, w, h, landmarks, det_score, quality,
-                               embedding, model_version, crop, captured_at, source)
-            VALUES (@id, @frame, @person, @new, @x, @y, @w, @h, @lm, @det, @q, @e, @mv, @crop, @cap, @src)
+                               embedding, model_version, crop, captured_at, source, identity_state, recognisability)
+            VALUES (@id, @frame, @person, @new, @x, @y, @w, @h, @lm, @det, @q, @e, @mv, @crop, @cap, @src, @state, @rec)
             """);
         var p = command.Parameters;
         p.AddWithValue("id", faceId);
@@ -64,6 +75,8 @@ public sealed partial class FaceStore(IOptions<IdentityOptions> options)
         p.AddWithValue("crop", NpgsqlDbType.Bytea, (object?)face.Crop ?? DBNull.Value);
         p.AddWithValue("cap", origin.CapturedAt.ToUniversalTime());
         p.AddWithValue("src", NpgsqlDbType.Text, (object?)origin.Source ?? DBNull.Value);
+        p.AddWithValue("state", state ?? (personId is null ? FaceIdentityStates.Deferred : FaceIdentityStates.Assigned));
+        p.AddWithValue("rec", recognisability ?? Recognisability.Score(face, new IdentityOptions().FullSizeInterOcularPixels));
         return command;
     }
 
@@ -115,6 +128,47 @@ public sealed partial class FaceStore(IOptions<IdentityOptions> options)
             },
         };
 
+    /// <summary>
+    /// Gives <paramref name="faceIds"/>, <c>deferred</c> faces, to <paramref name="personId"/> (state <c>assigned</c>)
+    /// with their emotion-log rows; a face no longer deferred is left alone. Follow with
+    /// <see cref="RecomputePersonsCommand"/> for the person.
+    /// </summary>
+    public static IEnumerable<NpgsqlBatchCommand> AdoptCommands(Guid personId, IReadOnlyList<Guid> faceIds)
+    {
+        var ids = faceIds.ToArray();
+        yield return new NpgsqlBatchCommand("""
+            UPDATE faces SET person_id = @p, identity_state = 'assigned' WHERE id = ANY(@ids) AND identity_state = 'deferred'
+            """) { Parameters = { new NpgsqlParameter<Guid>("p", personId), new NpgsqlParameter<Guid[]>("ids", ids) } };
+        yield return new NpgsqlBatchCommand("""
+            UPDATE emotions e SET person_id = f.person_id FROM faces f WHERE f.id = e.face_id AND e.face_id = ANY(@ids)
+            """) { Parameters = { new NpgsqlParameter<Guid[]>("ids", ids) } };
+    }
+
+    /// <summary>
+    /// Recomputes <c>face_count</c>, <c>last_seen</c>, <c>cover_face_id</c>, <c>best_quality</c> of the persons
+    /// <paramref name="personIds"/> from their faces. The cover is kept while it still belongs to the person and no face
+    /// beats <c>best_quality</c> (the bar a new face must clear to replace the cover, as in
+    /// <see cref="UpdatePersonCommand"/>); otherwise the best-quality face becomes the cover. Send it after the
+    /// persons' rows are locked or their faces written, so its snapshot sees every committed face.
+    /// </summary>
+    public static NpgsqlBatchCommand RecomputePersonsCommand(IEnumerable<Guid> personIds) =>
+        new("""
+            UPDATE persons p SET
+              face_count = s.n,
+              last_seen = s.last_seen,
+              cover_face_id = CASE WHEN keep THEN p.cover_face_id ELSE b.id END,
+              best_quality = CASE WHEN keep THEN p.best_quality ELSE b.quality END
+            FROM persons q
+            CROSS JOIN LATERAL (SELECT count(*)::int AS n, max(captured_at) AS last_seen FROM faces WHERE person_id = q.id) s
+            LEFT JOIN LATERAL (SELECT id, quality FROM faces WHERE person_id = q.id ORDER BY quality DESC, id LIMIT 1) b ON true
+            CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM faces WHERE id = q.cover_face_id AND person_id = q.id)
+                                       AND (b.quality IS NULL OR b.quality <= q.best_quality) AS keep) k
+            WHERE p.id = q.id AND q.id = ANY(@ids)
+            """)
+        {
+            Parameters = { new NpgsqlParameter<Guid[]>("ids", personIds.Distinct().ToArray()) },
+        };
+
     /// <summary>The stored embedding of a face (512 floats), or null when no such face.</summary>
     public async Task<float[]?> GetEmbeddingAsync(Guid faceId, NpgsqlConnection connection, NpgsqlTransaction? transaction,
         CancellationToken cancellationToken = default)
@@ -125,8 +179,8 @@ public sealed partial class FaceStore(IOptions<IdentityOptions> options)
     }
 
     /// <summary>
-    /// Every face of <paramref name="modelVersion"/> with its embedding and person, in id order (the re-cluster job's
-    /// input: it compares all pairs in memory). Reads the whole set: about 2 KB per face.
+    /// Every face of <paramref name="modelVersion"/> with its embedding and person, in id order. Reads the whole set:
+    /// about 2 KB per face.
     /// </summary>
     /// <param name="db">A context; its connection is used once.</param>
     /// <param name="modelVersion">The embedding model whose faces are read.</param>

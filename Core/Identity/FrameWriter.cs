@@ -100,7 +100,9 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
             {
                 Parameters = { new NpgsqlParameter<Guid>("id", frameId) },
             });
-            if (faces.Count > 0)
+            // Only a face that passes the recognisability gate is searched (an unidentified face needs no neighbours).
+            var searchFirst = faces.Count > 0 && matcher.PassesGate(faces[0]);
+            if (searchFirst)
                 foreach (var command in matcher.SearchCommands(faces[0], modelVersion))
                     first.BatchCommands.Add(command);
             await using var reader = await first.ExecuteReaderAsync(cancellationToken);
@@ -114,7 +116,7 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
                 await reader.DisposeAsync();
                 return (await FrameResults.LoadAsync(connection, transaction, frameId, replayed: true, cancellationToken))!;
             }
-            if (faces.Count > 0 && await reader.NextResultAsync(cancellationToken))
+            if (searchFirst && await reader.NextResultAsync(cancellationToken))
                 neighbours = await FaceStore.ReadNeighboursAsync(reader, cancellationToken);
         }
 
@@ -122,16 +124,26 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
         var assignments = new List<FaceAssignment>(faces.Count);
         var pendingInsert = new List<NpgsqlBatchCommand>(1);
         var emotions = new List<NpgsqlBatchCommand>(faces.Count);
+        // Cannot-link: the persons this frame's earlier faces went to (the frame is locked and not done, so it has no
+        // other faces). A later face of the frame never joins them.
+        var framePersons = new HashSet<Guid>();
         for (var i = 0; i < faces.Count; i++)
         {
             if (i > 0)
             {
-                neighbours = await matcher.SearchAsync(faces[i], modelVersion, pendingInsert, connection, transaction, cancellationToken);
-                pendingInsert.Clear();
+                // Unsearched (gated) faces' inserts wait for the next search or the final batch.
+                neighbours = [];
+                if (matcher.PassesGate(faces[i]))
+                {
+                    neighbours = await matcher.SearchAsync(faces[i], modelVersion, pendingInsert, connection, transaction, cancellationToken);
+                    pendingInsert.Clear();
+                }
             }
-            var assignment = await matcher.DecideAsync(faces[i], origin, neighbours, connection, transaction, cancellationToken);
+            var assignment = await matcher.DecideAsync(faces[i], origin, neighbours, connection, transaction, cancellationToken, framePersons);
             assignments.Add(assignment);
-            pendingInsert.Add(IdentityMatcher.InsertCommand(assignment, faces[i], origin));
+            if (assignment.PersonId is { } person)
+                framePersons.Add(person);
+            pendingInsert.AddRange(IdentityMatcher.InsertCommands(assignment, faces[i], origin));
             emotions.Add(EmotionCommand(assignment, faces[i], origin));
         }
         var analyzed = new List<AnalyzedFace>(faces.Count);
@@ -140,8 +152,9 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
         {
             var (f, a) = (faces[i], assignments[i]);
             analyzed.Add(new AnalyzedFace(a.FaceId, a.PersonId, a.NewPerson, f.X, f.Y, f.W, f.H, f.DominantEmotion, f.EmotionConfidence));
-            events.Add(new FaceRecognized(a.FaceId, frameId, a.PersonId, a.NewPerson, f.DominantEmotion, f.EmotionConfidence,
-                f.Quality, capturedAt, source));
+            if (a.PersonId is { } person)
+                events.Add(new FaceRecognized(a.FaceId, frameId, person, a.NewPerson, f.DominantEmotion, f.EmotionConfidence,
+                    f.Quality, capturedAt, source));
         }
         var result = new FrameResult(frameId, FrameStatus.Done, false, analyzed, events, null, capturedAt, source, width, height);
 
@@ -174,7 +187,7 @@ public sealed class FrameWriter(NpgsqlDataSource dataSource, IdentityMatcher mat
             """);
         var p = command.Parameters;
         p.AddWithValue("face", a.FaceId);
-        p.AddWithValue("person", a.PersonId);
+        p.AddWithValue("person", NpgsqlDbType.Uuid, (object?)a.PersonId ?? DBNull.Value);
         p.AddWithValue("frame", origin.FrameId);
         p.AddWithValue("src", NpgsqlDbType.Text, (object?)origin.Source ?? DBNull.Value);
         p.AddWithValue("cap", origin.CapturedAt.ToUniversalTime());

@@ -85,31 +85,13 @@ internal static class PersonEdits
         }
     }
 
-    /// <summary>
-    /// Recomputes <c>face_count</c>, <c>last_seen</c>, <c>cover_face_id</c>, <c>best_quality</c> of the persons
-    /// from their faces. The cover is kept while it still belongs to the person and no face beats
-    /// <c>best_quality</c> (the bar a new face must clear to replace the cover, as in
-    /// <see cref="FaceStore.UpdatePersonAsync"/>); otherwise the best-quality face becomes the cover.
-    /// Run after <see cref="LockPersonsAsync"/>, in a later statement, so its snapshot sees every committed face.
-    /// </summary>
+    /// <summary>Recomputes the persons' counters and cover from their faces (<see cref="FaceStore.RecomputePersonsCommand"/>).
+    /// Run after <see cref="LockPersonsAsync"/>, in a later statement, so its snapshot sees every committed face.</summary>
     public static async Task RecomputeAsync(IEnumerable<Guid> ids, NpgsqlConnection connection, NpgsqlTransaction transaction,
         CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            UPDATE persons p SET
-              face_count = s.n,
-              last_seen = s.last_seen,
-              cover_face_id = CASE WHEN keep THEN p.cover_face_id ELSE b.id END,
-              best_quality = CASE WHEN keep THEN p.best_quality ELSE b.quality END
-            FROM persons q
-            CROSS JOIN LATERAL (SELECT count(*)::int AS n, max(captured_at) AS last_seen FROM faces WHERE person_id = q.id) s
-            LEFT JOIN LATERAL (SELECT id, quality FROM faces WHERE person_id = q.id ORDER BY quality DESC, id LIMIT 1) b ON true
-            CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM faces WHERE id = q.cover_face_id AND person_id = q.id)
-                                       AND (b.quality IS NULL OR b.quality <= q.best_quality) AS keep) k
-            WHERE p.id = q.id AND q.id = ANY(@ids)
-            """, connection, transaction);
-        command.Parameters.AddWithValue("ids", ids.Distinct().ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { FaceStore.RecomputePersonsCommand(ids) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Appends an <c>audit_log</c> row in the edit's transaction (<see cref="AuditLog.AppendAsync"/>).</summary>

@@ -15,8 +15,12 @@ public static class JobKinds
     /// <summary>Queues every failed frame again, except those whose image cannot be decoded or is missing.</summary>
     public const string Reprocess = "reprocess";
 
+    /// <summary>Retries deferred faces (recognisable, no person yet) against the persons and faces stored since; the
+    /// worker requests it by itself when new faces have arrived since the last run.</summary>
+    public const string RetryDeferred = "retry-deferred";
+
     /// <summary>Every kind.</summary>
-    public static IReadOnlyList<string> All { get; } = [Retention, Recluster, Reindex, Reembed, Reprocess];
+    public static IReadOnlyList<string> All { get; } = [Retention, Recluster, Reindex, Reembed, Reprocess, RetryDeferred];
 
     /// <summary>True for a known kind (ordinal, lower case).</summary>
     public static bool IsKnown(string kind) => All.Contains(kind, StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
+using FaceAspire.Core.Identity;
 using FaceAspire.Core.Jobs;
 using FaceAspire.Core.Messaging;
 using FaceAspire.Vision;
@@ -51,6 +52,9 @@ public static class Extensions
         builder.Services.AddSingleton<IMaintenanceJob, ReindexJob>();
         builder.Services.AddSingleton<IMaintenanceJob, ReembedJob>();
         builder.Services.AddSingleton<IMaintenanceJob, ReprocessJob>();
+        builder.Services.AddSingleton<IMaintenanceJob, RetryDeferredJob>();
+        builder.Services.AddSingleton<DeferredFaces>();
+        builder.Services.AddHostedService<DeferredFacesScheduler>();
         builder.Services.AddHostedService<ReembedStarter>();
 
         builder.Services.AddHealthChecks().AddCheck<FaceDbHealthCheck>(FaceDbHealthCheck.Name, tags: ["ready"]);

@@ -26,6 +26,11 @@ public sealed class MaintenanceOptions
     [Range(1, 1000)]
     public int ReclusterMinPoints { get; set; } = 2;
 
+    /// <summary>How often, in minutes, a worker checks whether deferred faces should be retried (a <c>retry-deferred</c>
+    /// job is requested when faces arrived since the last one). 0 = never by itself. Default 5.</summary>
+    [Range(0, 10_080)]
+    public int DeferredRetryMinutes { get; set; } = 5;
+
     /// <summary>Start a re-embedding job at worker start when stored faces carry another embedding model. Default true.</summary>
     public bool AutoReembed { get; set; } = true;
 }

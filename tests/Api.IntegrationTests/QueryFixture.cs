@@ -68,7 +68,7 @@ internal static class Embeddings
         var scores = new float[EmotionLabels.Count];
         Array.Fill(scores, 0.05f);
         scores[EmotionLabels.IndexOf(emotion)] = 0.7f;
-        return new FaceObservation(x, 40, 120, 150, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.97f, 0.8f, embedding, scores, emotion, 0.7f, age, gender, crop);
+        return new FaceObservation(x, 40, 120, 150, [x + 30, 80, x + 90, 80, x + 60, 110, x + 35, 130, x + 85, 130], 0.97f, 0.8f, embedding, scores, emotion, 0.7f, age, gender, crop);
     }
 
     private static float[] Normalise(float[] v)

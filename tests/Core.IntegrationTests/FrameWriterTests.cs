@@ -214,20 +214,42 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
     }
 
     [Fact]
-    public async Task LaterFacesOfAFrameMatchTheFacesWrittenBeforeThemInTheSameTransaction()
+    public async Task TwoFacesOfOneFrameAreNeverOnePersonEvenWhenAlike()
     {
-        // Each face's search must see the faces of its own frame inserted before it (one batch carries the previous
-        // face's INSERT and the next search), so a new person seen twice in one frame is one person.
+        // Cannot-link: the third face is a near copy of the first, and its search sees the first (one batch carries the
+        // previous face's INSERT and the next search), yet one photo cannot show one person twice.
         var rng = new Random(45);
         var a = TestData.RandomUnit(rng);
         var result = await Writer().WriteAsync(await TestData.InsertFrameAsync(db.AppDataSource), 100, 100, Model,
             [TestData.Face(a), TestData.Face(TestData.RandomUnit(rng)), TestData.Face(TestData.Noisy(a, 0.3, rng))]);
 
-        Assert.Equal([true, true, false], result.Faces.Select(f => f.NewPerson));
-        Assert.Equal(result.Faces[0].PersonId, result.Faces[2].PersonId);
-        Assert.NotEqual(result.Faces[0].PersonId, result.Faces[1].PersonId);
-        Assert.Equal(2, await TestData.ScalarAsync(db.AppDataSource,
-            "SELECT face_count FROM persons WHERE id = @p", ("p", result.Faces[0].PersonId!.Value)));
+        Assert.Equal([true, true, true], result.Faces.Select(f => f.NewPerson));
+        Assert.Equal(3, result.Faces.Select(f => f.PersonId).Distinct().Count());
+
+        // A later frame with the same face goes to the first person, the best match that is allowed.
+        var later = await Writer().WriteAsync(await TestData.InsertFrameAsync(db.AppDataSource), 100, 100, Model,
+            [TestData.Face(TestData.Noisy(a, 0.1, rng))]);
+        Assert.Contains(later.Faces[0].PersonId, new[] { result.Faces[0].PersonId, result.Faces[2].PersonId });
+    }
+
+    [Fact]
+    public async Task AFaceUnderTheGateIsStoredUnidentifiedWithItsEmotionAndNoPerson()
+    {
+        var rng = new Random(46);
+        var small = TestData.Face(TestData.RandomUnit(rng)) with { Landmarks = [10, 10, 18, 10, 14, 14, 11, 17, 17, 17] }; // IOD 8 px
+        var frameId = await TestData.InsertFrameAsync(db.AppDataSource);
+        var result = await Writer().WriteAsync(frameId, 100, 100, Model, [small]);
+
+        Assert.Null(Assert.Single(result.Faces).PersonId);
+        Assert.Empty(result.FaceEvents);
+        Assert.Equal(1, await TestData.ScalarAsync(db.AppDataSource,
+            "SELECT count(*) FROM faces WHERE frame_id = @f AND identity_state = 'unidentified' AND person_id IS NULL AND recognisability < 0.5", ("f", frameId)));
+        Assert.Equal(1, await TestData.ScalarAsync(db.AppDataSource,
+            "SELECT count(*) FROM emotions WHERE frame_id = @f AND person_id IS NULL", ("f", frameId)));
+
+        // The same small face again: an unidentified face is never a neighbour, so it cannot link anything either.
+        var again = await Writer().WriteAsync(await TestData.InsertFrameAsync(db.AppDataSource), 100, 100, Model, [small]);
+        Assert.Null(again.Faces[0].PersonId);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class IdentityMatcherTests(PostgresDatabaseFixture db) : IClassFix
         Assert.False(second.NewPerson);
         Assert.Equal(first.PersonId, second.PersonId);
         Assert.Equal(1f, second.Similarity!.Value, 4);
-        Assert.Equal(2, await FaceCountAsync(first.PersonId));
+        Assert.Equal(2, await FaceCountAsync(first.PersonId!.Value));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class IdentityMatcherTests(PostgresDatabaseFixture db) : IClassFix
         start.Set();
         var assignments = await Task.WhenAll(tasks);
 
-        var person = Assert.Single(assignments.Select(a => a.PersonId).Distinct());
+        var person = Assert.Single(assignments.Select(a => a.PersonId).Distinct())!.Value;
         Assert.Single(assignments, a => a.NewPerson);
         Assert.Equal(20, await FaceCountAsync(person));
         Assert.Equal(20, await TestData.ScalarAsync(db.AppDataSource, "SELECT count(*) FROM faces WHERE person_id = @p", ("p", person)));
@@ -86,17 +86,17 @@ public sealed class IdentityMatcherTests(PostgresDatabaseFixture db) : IClassFix
         var e = TestData.RandomUnit(rng);
         var now = DateTimeOffset.UtcNow.AddMinutes(-10);
         var t0 = new DateTimeOffset(now.Ticks - now.Ticks % 10, TimeSpan.Zero); // PostgreSQL keeps microseconds
-        var a = await _matcher.AssignAsync(TestData.Face(e, quality: 0.5f), await NewOriginAsync(t0), db.AppDataSource);
-        Assert.Equal((a.FaceId, 0.5f, 1, t0), await PersonAsync(a.PersonId));
+        var a = await _matcher.AssignAsync(TestData.Face(e, quality: 0.7f), await NewOriginAsync(t0), db.AppDataSource);
+        Assert.Equal((a.FaceId, 0.7f, 1, t0), await PersonAsync(a.PersonId!.Value));
 
-        var worse = await _matcher.AssignAsync(TestData.Face(TestData.Noisy(e, 0.3, rng), quality: 0.4f), await NewOriginAsync(t0.AddMinutes(2)), db.AppDataSource);
+        var worse = await _matcher.AssignAsync(TestData.Face(TestData.Noisy(e, 0.3, rng), quality: 0.65f), await NewOriginAsync(t0.AddMinutes(2)), db.AppDataSource);
         Assert.Equal(a.PersonId, worse.PersonId);
-        Assert.Equal((a.FaceId, 0.5f, 2, t0.AddMinutes(2)), await PersonAsync(a.PersonId));
+        Assert.Equal((a.FaceId, 0.7f, 2, t0.AddMinutes(2)), await PersonAsync(a.PersonId!.Value));
 
         // An older frame arriving late does not move last_seen back.
         var better = await _matcher.AssignAsync(TestData.Face(TestData.Noisy(e, 0.3, rng), quality: 0.9f), await NewOriginAsync(t0.AddMinutes(1)), db.AppDataSource);
         Assert.Equal(a.PersonId, better.PersonId);
-        Assert.Equal((better.FaceId, 0.9f, 3, t0.AddMinutes(2)), await PersonAsync(a.PersonId));
+        Assert.Equal((better.FaceId, 0.9f, 3, t0.AddMinutes(2)), await PersonAsync(a.PersonId!.Value));
     }
 
     [Fact]

@@ -41,14 +41,12 @@ public sealed class LegacyDatabaseFixture : PostgresDatabaseFixture
         for (var i = 0; i < Faces; i++)
         {
             var (id, e) = (Guid.CreateVersion7(), TestData.RandomUnit(rng));
-            // The old schema takes the same INSERT the matcher sends (the generated column is the only new one).
-            await using var batch = new NpgsqlBatch(connection)
-            {
-                BatchCommands =
-                {
-                    FaceStore.InsertFaceCommand(id, persons[i % 3], false, TestData.Face(e), new FaceOrigin(FrameId, DateTimeOffset.UtcNow, "cam-1", "m@1")),
-                },
-            };
+            // The old schema takes the INSERT the matcher sends, less the identity columns it did not have yet.
+            var insert = FaceStore.InsertFaceCommand(id, persons[i % 3], false, TestData.Face(e), new FaceOrigin(FrameId, DateTimeOffset.UtcNow, "cam-1", "m@1"));
+            insert.CommandText = insert.CommandText.Replace(", identity_state, recognisability", "").Replace(", @state, @rec", "");
+            insert.Parameters.Remove(insert.Parameters["state"]);
+            insert.Parameters.Remove(insert.Parameters["rec"]);
+            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { insert } };
             await batch.ExecuteNonQueryAsync();
             await ExecuteAsync(connection, """
                 INSERT INTO emotions (face_id, person_id, frame_id, captured_at, dominant, confidence, angry, disgust, fear, happy, sad, surprise, neutral, x, y, w, h)

@@ -45,7 +45,8 @@ internal static class TestData
         var scores = new float[EmotionLabels.Count];
         Array.Fill(scores, 0.05f);
         scores[EmotionLabels.IndexOf(emotion)] = 0.7f;
-        return new FaceObservation(x, 20, 64, 80, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95f, quality, embedding,
+        // Eyes 40 px apart: a face that passes the recognisability gate (IdentityOptions.FullSizeInterOcularPixels 32).
+        return new FaceObservation(x, 20, 64, 80, [x + 12, 40, x + 52, 40, x + 32, 60, x + 16, 80, x + 48, 80], 0.95f, quality, embedding,
             scores, emotion, 0.7f, 31.5f, "female", [0xFF, 0xD8, 0xFF, 0xD9]);
     }
 
@@ -72,7 +73,7 @@ internal static class TestData
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
-    private static float[] Normalise(float[] v)
+    public static float[] Normalise(float[] v)
     {
         var n = Math.Sqrt(v.Sum(x => (double)x * x));
         for (var i = 0; i < v.Length; i++)

@@ -194,6 +194,6 @@ internal static class MatchBench
         return v;
     }
 
-    internal static FaceObservation Observation(float[] embedding) => new(10, 10, 50, 50, new float[10], 0.9f, 0.8f, embedding,
+    internal static FaceObservation Observation(float[] embedding) => new(10, 10, 50, 50, [20, 25, 40, 25, 30, 35, 22, 45, 38, 45], 0.9f, 0.8f, embedding,
         [0, 0, 0, 0, 0, 0, 1], EmotionLabels.All[6], 1f, null, null, null);
 }

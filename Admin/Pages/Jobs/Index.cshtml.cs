@@ -19,6 +19,7 @@ public sealed class IndexModel(FaceDbContext db, JobStore jobs) : AdminPageModel
     {
         ["retention"] = "Delete emotion rows and face crops older than the configured retention.",
         ["recluster"] = "Re-cluster stored faces (DBSCAN) and propose merges; nothing is merged without you.",
+        ["retry-deferred"] = "Retry faces waiting for evidence: each joins a matching person or forms one with enough close faces (runs by itself after new faces).",
         ["reindex"] = "Rebuild the HNSW index of face embeddings.",
         ["reembed"] = "Recompute embeddings of faces made by another embedding model.",
         ["reprocess"] = "Queue failed frames again (not those whose image cannot be decoded), e.g. after a long database outage.",
