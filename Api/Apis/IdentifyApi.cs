@@ -22,6 +22,7 @@ public static class IdentifyApi
             .WithName("EnrolPerson")
             .WithSummary("Create a named person from labelled photos (multipart: name + one or more files, exactly one face each; all or nothing)")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
@@ -41,7 +42,9 @@ public static class IdentifyApi
         return app;
     }
 
-    /// <summary>201 with the new person; 400 no name/files, 422 an image without exactly one face (named), 503 no worker.</summary>
+    /// <summary>201 with the person: a new one, or the existing unnamed person the faces match, now named; 400 no
+    /// name/files; 409 the faces match a person with another name (both named); 422 an image without exactly one face
+    /// (named); 503 no worker.</summary>
     public static async Task<Results<Created<EnrolledDto>, ProblemHttpResult>> Enrol(HttpRequest request, IRequestClient<EnrolPerson> client,
         FrameValidator validator, IOptions<ApiOptions> api, IOptions<MoodOptions> mood, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
@@ -139,9 +142,11 @@ public static class IdentifyApi
         {
             ImageRejectionCodes.BadImage => StatusCodes.Status400BadRequest,
             ImageRejectionCodes.UnknownPerson => StatusCodes.Status404NotFound,
+            ImageRejectionCodes.NameConflict => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status422UnprocessableEntity,
         };
-        return TypedResults.Problem(r.Reason, statusCode: status, title: status == 404 ? "Person not found" : "Unusable image",
+        var title = status switch { 404 => "Person not found", 409 => "Already enrolled under another name", _ => "Unusable image" };
+        return TypedResults.Problem(r.Reason, statusCode: status, title: title,
             extensions: new Dictionary<string, object?> { ["code"] = r.Code, ["image"] = r.Image });
     }
 

@@ -53,4 +53,6 @@ public static class ImageRejectionCodes
     public const string UnknownPerson = "unknown_person";
     /// <summary>The frame has no stored image (never had one, or retention removed it).</summary>
     public const string NoImage = "no_image";
+    /// <summary>Enrolment: the faces match an existing person who carries another name (the Api answers 409).</summary>
+    public const string NameConflict = "name_conflict";
 }

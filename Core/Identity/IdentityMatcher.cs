@@ -11,8 +11,8 @@ namespace FaceAspire.Core.Identity;
 /// searched, no person. Otherwise: HNSW top-k (<see cref="IdentityOptions.TopK"/>) by cosine distance among
 /// <c>assigned</c> and <c>deferred</c> faces; every neighbour with a person and similarity ≥
 /// <see cref="IdentityOptions.MatchThreshold"/> votes for its person with its similarity, except persons the face
-/// cannot be (cannot-link: they already hold a face of the same frame); the person with the highest summed similarity
-/// wins. With no vote, a face recognisable enough (≥ <see cref="IdentityOptions.NewPersonRecognisability"/>) opens a new
+/// cannot be (cannot-link: they already hold a face of the same frame); among persons with two votes, or one at
+/// <see cref="IdentityOptions.SingleLinkThreshold"/>, the highest summed similarity wins. With no vote, a face recognisable enough (≥ <see cref="IdentityOptions.NewPersonRecognisability"/>) opens a new
 /// person at once; a weaker one forms a person only together with <see cref="IdentityOptions.MinClusterFaces"/> − 1
 /// close <c>deferred</c> faces of other frames (DBSCAN's core-point rule), and is otherwise <c>deferred</c> itself.
 /// <para>
@@ -52,25 +52,28 @@ public sealed class IdentityMatcher(FaceStore store, IOptions<IdentityOptions> o
 
     /// <summary>
     /// The vote among <paramref name="neighbours"/> (pure function): neighbours without a person, below the threshold,
-    /// or of a person in <paramref name="cannotLink"/> are ignored; ties on summed similarity go to the higher single
-    /// similarity.
+    /// or of a person in <paramref name="cannotLink"/> are ignored; a person needs two votes or one at
+    /// <see cref="IdentityOptions.SingleLinkThreshold"/>; the highest summed similarity wins, ties going to the higher
+    /// single similarity.
     /// </summary>
     /// <param name="neighbours">The face's neighbours.</param>
     /// <param name="cannotLink">Persons the face cannot belong to (they hold another face of its frame); null = none.</param>
     /// <returns>The winning person and its best similarity, or null when nobody is within the threshold.</returns>
     public (Guid PersonId, float BestSimilarity)? Vote(IReadOnlyList<Neighbour> neighbours, IReadOnlyCollection<Guid>? cannotLink = null)
     {
-        var scores = new Dictionary<Guid, (float Sum, float Best)>();
+        var scores = new Dictionary<Guid, (float Sum, float Best, int Votes)>();
         foreach (var n in neighbours)
         {
             if (n.PersonId is not { } person || n.Similarity < _options.MatchThreshold || cannotLink?.Contains(person) == true)
                 continue;
             var s = scores.GetValueOrDefault(person);
-            scores[person] = (s.Sum + n.Similarity, Math.Max(s.Best, n.Similarity));
+            scores[person] = (s.Sum + n.Similarity, Math.Max(s.Best, n.Similarity), s.Votes + 1);
         }
-        if (scores.Count == 0)
+        // Support: two voting faces, or one strong enough alone (no single-link chaining, IdentityOptions.SingleLinkThreshold).
+        var supported = scores.Where(kv => kv.Value.Votes >= 2 || kv.Value.Best >= _options.SingleLinkThreshold).ToList();
+        if (supported.Count == 0)
             return null;
-        var winner = scores.OrderByDescending(kv => kv.Value.Sum).ThenByDescending(kv => kv.Value.Best).ThenBy(kv => kv.Key).First();
+        var winner = supported.OrderByDescending(kv => kv.Value.Sum).ThenByDescending(kv => kv.Value.Best).ThenBy(kv => kv.Key).First();
         return (winner.Key, winner.Value.Best);
     }
 

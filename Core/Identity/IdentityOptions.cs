@@ -16,6 +16,16 @@ public sealed class IdentityOptions
     [Range(-1.0, 1.0)]
     public float MatchThreshold { get; set; } = 0.36f;
 
+    /// <summary>
+    /// The similarity one face alone must reach to give a new face its person, in [-1, 1]: a person is chosen on the
+    /// vote of at least two of its faces (each ≥ <see cref="MatchThreshold"/>), or on one face ≥ this. Measured with
+    /// <c>bench evaluate-identity</c>: with single links at 0.36, one Schroeder photo matched one Blair photo and the
+    /// next seven Schroeder photos followed it into the Blair person (BCubed precision 0.938 on the identity sets);
+    /// single-link chaining is the classic failure of nearest-neighbour clustering. Default 0.42 (docs/identity.md).
+    /// </summary>
+    [Range(-1.0, 1.0)]
+    public float SingleLinkThreshold { get; set; } = 0.42f;
+
     /// <summary>Number of nearest faces (HNSW top-k) that vote. Default 10.</summary>
     [Range(1, 1000)]
     public int TopK { get; set; } = 10;

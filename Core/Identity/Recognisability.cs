@@ -29,11 +29,15 @@ public static class Recognisability
     /// <param name="face">The face; its landmarks and quality are read.</param>
     /// <param name="fullSizeInterOcularPixels">The IOD, pixels (&gt; 0), at which size stops limiting the score.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fullSizeInterOcularPixels"/> is not positive.</exception>
-    public static float Score(FaceObservation face, float fullSizeInterOcularPixels)
+    public static float Score(FaceObservation face, float fullSizeInterOcularPixels) =>
+        Score(InterOcularDistance(face.Landmarks), face.Quality, fullSizeInterOcularPixels);
+
+    /// <summary>The score from a face's inter-ocular distance (source pixels) and quality in [0, 1].</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fullSizeInterOcularPixels"/> is not positive.</exception>
+    public static float Score(float interOcularDistance, float quality, float fullSizeInterOcularPixels)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fullSizeInterOcularPixels);
-        var size = InterOcularDistance(face.Landmarks) / fullSizeInterOcularPixels;
-        var score = MathF.Min(MathF.Min(size, 1f), face.Quality);
+        var score = MathF.Min(MathF.Min(interOcularDistance / fullSizeInterOcularPixels, 1f), quality);
         return float.IsNaN(score) ? 0f : Math.Clamp(score, 0f, 1f);
     }
 }

@@ -16,15 +16,22 @@ namespace FaceAspire.Worker.Consumers;
 /// <summary>
 /// Answers <see cref="EnrolPerson"/> (queue <c>enrol-person</c>). First every image is analysed; any image without
 /// exactly one face (or undecodable) rejects the whole request, naming that image, before anything is written.
-/// Then ONE transaction: the person (new with its name, or the existing one, locked), and per image its frame
+/// Then ONE transaction: the person, and per image its frame
 /// (status done, source <c>enrolment</c>, thumbnail), its face assigned to the person, the person's counters and
 /// cover (<see cref="FaceStore.UpdatePersonAsync"/>) and an audit entry. An image already ingested earlier keeps its
 /// frame: its stored face is MOVED to the named person (the old person's count and cover are repaired; a person left
 /// without faces is deleted) instead of being stored twice. Each analysis takes a slot of the process's
 /// <see cref="AnalysisGate"/>.
+/// <para>
+/// Enrolment names, it does not split: a new enrolment whose faces the matcher's vote gives to an existing person
+/// (<see cref="IdentityMatcher.Vote"/> over each face's neighbours) names that person when it is unnamed (or already
+/// carries the same name) and adds the photos to it, so identify answers the named person; when the matched person has
+/// another name, the request is refused (<see cref="ImageRejectionCodes.NameConflict"/>, 409 at the Api) naming both.
+/// Only without any match is a new person made.
+/// </para>
 /// </summary>
 public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, AnalysisGate gate, VisionOptions vision, NpgsqlDataSource dataSource, FaceStore store,
-    IOptions<WorkerOptions> options, ILogger<EnrolPersonConsumer> logger) : IConsumer<EnrolPerson>
+    IdentityMatcher matcher, IOptions<WorkerOptions> options, ILogger<EnrolPersonConsumer> logger) : IConsumer<EnrolPerson>
 {
     private sealed record Prepared(EnrolImage Image, FaceObservation Face, int Width, int Height, string ContentType);
 
@@ -78,6 +85,19 @@ public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, AnalysisGate gat
             }
             personId = existing;
         }
+        else if (await MatchedPersonAsync(connection, transaction, prepared, ct) is { } matched)
+        {
+            var name = (message.Name ?? "").Trim();
+            if (!string.IsNullOrEmpty(matched.Name) && !string.Equals(matched.Name.Trim(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                await context.RespondAsync(new ImageRejected(ImageRejectionCodes.NameConflict,
+                    $"The faces match person {matched.Id}, enrolled as '{matched.Name}'; refusing to enrol them as '{name}'. " +
+                    "Rename that person, or add these photos to it."));
+                return;
+            }
+            personId = matched.Id;
+            await ExecAsync(connection, transaction, "UPDATE persons SET name = @name WHERE id = @id", ct, ("id", personId), ("name", name));
+        }
         else
         {
             personId = Guid.CreateVersion7();
@@ -111,6 +131,29 @@ public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, AnalysisGate gat
         await transaction.CommitAsync(ct);
         logger.LogInformation("Enrolled {Faces} face(s) into person {PersonId}", faceIds.Count, personId);
         await context.RespondAsync(new PersonEnrolled(personId, faceIds, frameIds));
+    }
+
+    /// <summary>
+    /// The person the enrolment's faces belong to by the matcher's vote (the person most faces vote for, locked), with
+    /// its name; null when no face matches anyone.
+    /// </summary>
+    private async Task<(Guid Id, string? Name)?> MatchedPersonAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        List<Prepared> prepared, CancellationToken ct)
+    {
+        var votes = new Dictionary<Guid, int>();
+        foreach (var p in prepared)
+        {
+            var neighbours = await store.NearestAsync(p.Face.Embedding, matcher.Options.TopK, connection, transaction, ct, analyzer.EmbeddingModel);
+            if (matcher.Vote(neighbours) is { } vote)
+                votes[vote.PersonId] = votes.GetValueOrDefault(vote.PersonId) + 1;
+        }
+        if (votes.Count == 0)
+            return null;
+        var personId = votes.OrderByDescending(v => v.Value).ThenBy(v => v.Key).First().Key;
+        await using var command = new NpgsqlCommand("SELECT name FROM persons WHERE id = @id FOR UPDATE", connection, transaction);
+        command.Parameters.AddWithValue("id", personId);
+        var name = await command.ExecuteScalarAsync(ct);
+        return (personId, name as string);
     }
 
     private async Task<(Guid Frame, Guid Face, Guid? OldPerson)> StoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,

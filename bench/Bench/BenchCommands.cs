@@ -17,6 +17,8 @@ public static class BenchCommands
         VisionCommand.Create(),
         IngestCommand.Create(),
         CalibrateIdentityCommand.Create(),
+        EvaluateIdentityCommand.Create(),
+        GateCurveCommand.Create(),
         EvaluateEmotionsCommand.Create(),
     };
 }

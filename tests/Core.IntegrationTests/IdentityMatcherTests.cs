@@ -39,18 +39,27 @@ public sealed class IdentityMatcherTests(PostgresDatabaseFixture db) : IClassFix
     }
 
     [Fact]
-    public async Task AFaceJustAboveTheThresholdMatchesAndJustBelowDoesNot()
+    public async Task OneFaceAloneLinksOnlyAboveTheSingleLinkThresholdTwoFacesAboveTheMatchThreshold()
     {
         var rng = new Random(5);
         var e = TestData.RandomUnit(rng);
         var first = await _matcher.AssignAsync(TestData.Face(e), await NewOriginAsync(), db.AppDataSource);
         // Mix e with a random orthogonal direction to reach an exact cosine: cos = c.
-        var above = Mix(e, TestData.RandomUnit(rng), 0.38);
-        var below = Mix(e, TestData.RandomUnit(rng), 0.34);
-        var matched = await _matcher.AssignAsync(TestData.Face(above), await NewOriginAsync(), db.AppDataSource);
-        Assert.Equal(first.PersonId, matched.PersonId);
-        var separate = await _matcher.AssignAsync(TestData.Face(below), await NewOriginAsync(), db.AppDataSource);
-        Assert.NotEqual(first.PersonId, separate.PersonId);
+        var strong = await _matcher.AssignAsync(TestData.Face(Mix(e, TestData.RandomUnit(rng), 0.45)), await NewOriginAsync(), db.AppDataSource);
+        Assert.Equal(first.PersonId, strong.PersonId); // one face at 0.45 ≥ SingleLinkThreshold 0.42
+
+        var other = TestData.RandomUnit(rng);
+        var lone = await _matcher.AssignAsync(TestData.Face(other), await NewOriginAsync(), db.AppDataSource);
+        var weakLink = await _matcher.AssignAsync(TestData.Face(Mix(other, TestData.RandomUnit(rng), 0.38)), await NewOriginAsync(), db.AppDataSource);
+        Assert.NotEqual(lone.PersonId, weakLink.PersonId); // one face at 0.38: no chaining on a single weak link
+
+        // A second face of the first person, then a face at 0.40 to both: two votes suffice.
+        var copy = await _matcher.AssignAsync(TestData.Face(TestData.Noisy(e, 0.05, rng)), await NewOriginAsync(), db.AppDataSource);
+        Assert.Equal(first.PersonId, copy.PersonId);
+        var twoVotes = await _matcher.AssignAsync(TestData.Face(Mix(e, TestData.RandomUnit(rng), 0.40)), await NewOriginAsync(), db.AppDataSource);
+        Assert.Equal(first.PersonId, twoVotes.PersonId);
+        var below = await _matcher.AssignAsync(TestData.Face(Mix(e, TestData.RandomUnit(rng), 0.30)), await NewOriginAsync(), db.AppDataSource);
+        Assert.NotEqual(first.PersonId, below.PersonId);
     }
 
     [Fact]

@@ -98,6 +98,32 @@ public sealed class IdentifyTests(SystemFixture fx) : IClassFixture<SystemFixtur
     }
 
     [Fact]
+    public async Task EnrolmentNamesTheUnnamedPersonItMatchesAndRefusesToGiveItAnotherName()
+    {
+        // Obama first arrives from a camera: an unnamed person (or the unnamed Obama another test of this class made).
+        var frame = await IngestAndSendAsync(TestFrames.Webcam640(Images.Shared("identities/face_recognition/obama-1080p.jpg"), 7)!);
+        await fx.WaitSettledAsync([frame], TimeSpan.FromMinutes(1));
+        var unnamed = await fx.ScalarAsync<Guid>("SELECT person_id FROM faces WHERE frame_id = @f", ("f", frame));
+        Assert.Equal("", await fx.ScalarAsync<string>("SELECT coalesce(name, '') FROM persons WHERE id = @id", ("id", unnamed)));
+
+        // Enrolling him names that person: no split, the photos join it, and identify answers the named person first.
+        var named = await EnrolAsync("Barack Obama", ("obama2.jpg", Images.Shared("identities/face_recognition/obama2.jpg")));
+        Assert.Equal(unnamed, named);
+        Assert.Equal("Barack Obama", await fx.ScalarAsync<string>("SELECT name FROM persons WHERE id = @id", ("id", named)));
+        var face = Assert.Single(await IdentifyAsync(Images.Shared("identities/face_recognition/obama-480p.jpg")));
+        Assert.Equal(named, face.GetProperty("candidates")[0].GetProperty("personId").GetGuid());
+
+        // The same face under another name: 409 naming both, nothing written.
+        var persons = await fx.ScalarAsync<long>("SELECT count(*) FROM persons");
+        var conflict = await Images.ExpectAsync(await fx.Client.PostAsync("api/persons",
+            Images.Form("Someone Else", ("obama-240p.jpg", Images.Shared("identities/face_recognition/obama-240p.jpg")))), HttpStatusCode.Conflict);
+        var detail = conflict.GetProperty("detail").GetString()!;
+        Assert.Contains("Barack Obama", detail);
+        Assert.Contains("Someone Else", detail);
+        Assert.Equal(persons, await fx.ScalarAsync<long>("SELECT count(*) FROM persons"));
+    }
+
+    [Fact]
     public async Task EveryIngestedPhotoGetsA300PixelThumbnailMadeOnFirstRequest()
     {
         var photo = Images.Shared("identities/face_recognition/obama-720p.jpg");

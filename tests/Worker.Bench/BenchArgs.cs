@@ -4,7 +4,7 @@ namespace FaceAspire.Worker.Bench;
 
 /// <summary>Command-line options of the bench.</summary>
 internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Faces, int Queries, bool SkipEndToEnd, bool SkipMatch, Embeddings Vectors,
-    (int Workers, int Concurrency)[] Configurations, IngestPath Ingest, int Posters, (int M, int EfConstruction)? Hnsw, int RecallQueries, bool Pin, int[]? EfSearch, int Rounds, int NewPersonWriters)
+    (int Workers, int Concurrency)[] Configurations, IngestPath Ingest, int Posters, (int M, int EfConstruction)? Hnsw, int RecallQueries, bool Pin, int[]? EfSearch, int Rounds, int NewPersonWriters, bool Recluster)
 {
     public static BenchArgs Parse(string[] args)
     {
@@ -29,7 +29,8 @@ internal sealed record BenchArgs(int Frames, int Warmup, int Seconds, int[] Face
             args.Contains("--pin"),
             Get("--ef-search") is { } ef ? Ints(ef) : null,
             Int(Get("--rounds") ?? "1"),
-            Int(Get("--new-persons") ?? "0"));
+            Int(Get("--new-persons") ?? "0"),
+            args.Contains("--recluster"));
     }
 }
 

@@ -35,8 +35,11 @@ internal static class MatchBench
     /// on the same stored faces and the same queries, so their latency and recall compare within one graph.</param>
     /// <param name="newPersonWriters">When above 0, <see cref="NewPersonBench"/> with that many writers after each
     /// ef_search value's figures (its new persons stay stored, so later values search a few more faces).</param>
+    /// <param name="recluster">Times the re-cluster job's work on the stored faces: the HNSW neighbour graph
+    /// (<see cref="FaceStore.NeighbourGraphAsync"/>, k 32, 2 connections) and DBSCAN, and prints clusters against identities.</param>
     public static async Task RunAsync(int faceCount, int queries, Embeddings vectors = Embeddings.Clustered,
-        (int M, int EfConstruction)? hnsw = null, int recallQueries = 100, IReadOnlyList<int>? efSearch = null, int newPersonWriters = 0)
+        (int M, int EfConstruction)? hnsw = null, int recallQueries = 100, IReadOnlyList<int>? efSearch = null, int newPersonWriters = 0,
+        bool recluster = false)
     {
         int identities = Math.Max(1, faceCount / FacesPerIdentity);
         var uniform = vectors == Embeddings.Uniform;
@@ -85,6 +88,8 @@ internal static class MatchBench
             await using (var analyze = db.OwnerDataSource.CreateCommand("ANALYZE faces"))
                 await analyze.ExecuteNonQueryAsync();
 
+            if (recluster)
+                await ReclusterAsync(store, db.AppDataSource, origin.ModelVersion, faceCount, identities, personOf);
             await using var conn = await db.AppDataSource.OpenConnectionAsync();
             foreach (var ef in efSearch ?? [new IdentityOptions().EfSearch])
             {
@@ -127,6 +132,26 @@ internal static class MatchBench
                     await NewPersonBench.RunAsync(db.AppDataSource, options.Value, origin, newPersonWriters, perWriter: 50);
             }
         }
+    }
+
+    private static async Task ReclusterAsync(FaceStore store, NpgsqlDataSource dataSource, string model, int faceCount, int identities,
+        System.Collections.Concurrent.ConcurrentDictionary<Guid, Guid> personOf)
+    {
+        var threshold = new IdentityOptions().MatchThreshold;
+        var sw = Stopwatch.StartNew();
+        var (nodes, edges) = await store.NeighbourGraphAsync(dataSource, model, threshold, k: 32, parallelism: 2);
+        var graph = sw.Elapsed;
+        sw.Restart();
+        var neighbours = edges.Select((e, i) => new List<int>(e.Count + 1) { i }.Concat(e.Select(x => x.Node)).ToList()).ToList();
+        var labels = Dbscan.Labels(neighbours, minPoints: 2);
+        var dbscan = sw.Elapsed;
+        var clusters = labels.Where(l => l >= 0).GroupBy(l => l).Count();
+        // A cluster is pure when all its faces come from one identity.
+        var pure = Enumerable.Range(0, nodes.Count).Where(i => labels[i] >= 0).GroupBy(i => labels[i])
+            .Count(g => g.Select(i => personOf[nodes[i].FaceId]).Distinct().Count() == 1);
+        Console.WriteLine($"recluster at {faceCount} faces: HNSW neighbour graph (k 32, 2 connections) {graph.TotalSeconds:F0} s " +
+            $"({graph.TotalMilliseconds / Math.Max(1, nodes.Count):F2} ms per face), {edges.Sum(e => e.Count) / 2} edges; DBSCAN {dbscan.TotalMilliseconds:F0} ms; " +
+            $"{clusters} clusters for {identities} identities, {pure} pure, {labels.Count(l => l < 0)} noise faces");
     }
 
     /// <summary>The bench's database on its own server: prepared by the migration step's code (extension, app role,
