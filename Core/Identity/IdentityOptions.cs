@@ -58,7 +58,7 @@ public sealed class IdentityOptions
     /// <summary>
     /// The inter-ocular distance, in source pixels, at which face size stops limiting
     /// <see cref="Recognisability"/>: a face with half this IOD scores at most 0.5. Default 32 (so the default gate of
-    /// 0.5 asks for IOD ≥ 16 px, where the false-match rate on LFW faces falls to 0.15 %, docs/identity.md).
+    /// 0.5 asks for IOD ≥ 16 px, past the point, 12–14 px, where the false-match rate climbs steeply: docs/identity.md).
     /// </summary>
     [Range(1.0, 1000.0)]
     public float FullSizeInterOcularPixels { get; set; } = 32f;
@@ -66,7 +66,7 @@ public sealed class IdentityOptions
     /// <summary>
     /// The recognisability gate, in [0, 1]: faces scoring below it are <c>unidentified</c> (stored and emotion-logged,
     /// never given a person automatically, never a voting neighbour). Default 0.5 (IOD ≥ 16 px and quality ≥ 0.5):
-    /// measured on the crowd photos, faces under it matched strangers 9–36 % of the time (docs/identity.md).
+    /// measured on the crowd photos, pairs with a face under 0.4 matched strangers 6–12 % of the time (docs/identity.md).
     /// </summary>
     [Range(0.0, 1.0)]
     public float MinRecognisability { get; set; } = 0.5f;

@@ -5,10 +5,10 @@ namespace FaceAspire.Core.Identity;
 /// the inter-ocular distance (IOD, pixels between the two eye landmarks in the source image) over
 /// <see cref="IdentityOptions.FullSizeInterOcularPixels"/>, capped at 1, and quality is the Vision engine's face quality
 /// (mean of box size, detection score, frontal pose and sharpness; Vision's <c>FaceQuality</c>). The minimum, not a
-/// mean, because either weakness alone makes embeddings of strangers alike: measured on our embedder (docs/identity.md),
-/// the false-match rate at the match threshold rises from ≤ 0.15 % on faces with IOD ≥ 16 px to 0.40 % at 12.5 px on
-/// LFW, and to 12–36 % among the small faces of crowd photos; among crowd faces with quality under 0.5 it is 12–15 %
-/// against 0.3 % at 0.7 and more. The gate (<see cref="IdentityOptions.MinRecognisability"/>) passes faces at or above
+/// mean, because either weakness alone makes embeddings of strangers alike: measured on our embedder with
+/// <c>bench gate-curve</c> (docs/identity.md), the false-match rate at the match threshold is ≤ 0.15 % on LFW faces with
+/// IOD ≥ 14 px and 1.26 % at 13.3 px; among pairs of crowd faces it is 6–15 % when the smaller IOD is under 12 px and
+/// 1.1–1.9 % from 12 px on; by this score, 6–12 % under 0.4 against 1.2–2.1 % from 0.4 on. The gate (<see cref="IdentityOptions.MinRecognisability"/>) passes faces at or above
 /// its minimum.
 /// </summary>
 public static class Recognisability

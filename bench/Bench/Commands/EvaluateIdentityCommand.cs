@@ -55,9 +55,18 @@ public static class EvaluateIdentityCommand
         var analysed = new Dictionary<string, ImageAnalysis>();
         Parallel.ForEach(identities.Concat(groups), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, photo =>
         {
-            var result = analyzer.Analyze(File.ReadAllBytes(photo.Path), new AnalysisRequest());
-            lock (analysed) analysed[photo.Path] = result;
+            try
+            {
+                var result = analyzer.Analyze(File.ReadAllBytes(photo.Path), new AnalysisRequest());
+                lock (analysed) analysed[photo.Path] = result;
+            }
+            catch (Vision.Imaging.ImageDecodeException e)
+            {
+                Console.WriteLine($"skipped {Path.GetFileName(photo.Path)}: {e.Message}");
+            }
         });
+        identities = [.. identities.Where(p => analysed.ContainsKey(p.Path))];
+        groups = [.. groups.Where(p => analysed.ContainsKey(p.Path))];
 
         Console.WriteLine("starting a PostgreSQL+pgvector container database");
         var db = new PostgresDatabaseFixture();

@@ -43,16 +43,22 @@ public static class GateCurveCommand
         var lfw = Directory.GetDirectories(Path.Combine(root, "identities", "lfw12")).Order(StringComparer.Ordinal)
             .SelectMany(d => Directory.GetFiles(d).Order(StringComparer.Ordinal).Select(f => (Person: Path.GetFileName(d), File: f))).ToList();
         Console.WriteLine($"lfw12 downscaled ({lfw.Count} photos; face px = face box width after scaling):");
-        foreach (var size in new[] { 24, 28, 32, 40, 48, 64, 80, 96 })
+        // The largest face's width in each photo at full size, once.
+        var widths = new System.Collections.Concurrent.ConcurrentDictionary<string, float>();
+        Parallel.ForEach(lfw, new ParallelOptions { MaxDegreeOfParallelism = 2 }, item =>
+        {
+            if (analyzer.Analyze(File.ReadAllBytes(item.File), EmbedOnly).Faces.MaxBy(f => f.Detection.Box.Area) is { } face)
+                widths[item.File] = face.Detection.Box.W;
+        });
+        foreach (var size in new[] { 24, 28, 32, 40, 48, 64, 80 })
         {
             var faces = new List<(string Person, float[] Embedding, float Iod)>();
             Parallel.ForEach(lfw, new ParallelOptions { MaxDegreeOfParallelism = 2 }, item =>
             {
-                var original = analyzer.Analyze(File.ReadAllBytes(item.File), EmbedOnly).Faces.MaxBy(f => f.Detection.Box.Area);
-                if (original is null)
+                if (!widths.TryGetValue(item.File, out var width))
                     return;
                 using var image = Cv2.ImRead(item.File);
-                var scale = size / original.Detection.Box.W;
+                var scale = size / width;
                 if (scale >= 1)
                     return;
                 using var small = image.Resize(new Size(), scale, scale, InterpolationFlags.Area);
