@@ -1,3 +1,5 @@
+using FaceAspire.Core.Data.Entities;
+using FaceAspire.Api.Auth;
 using FaceAspire.ApiClient.Contracts;
 using System.Text.Json;
 using FaceAspire.Api.Ingest;
@@ -19,6 +21,7 @@ public static class MoodApi
     {
         var api = app.MapGroup("/api").WithTags("Mood").RequireAuthorization();
         api.MapPost("/analyze-mood", AnalyzeMood)
+            .RequireScope(ApiKeyScopes.Ingest)
             .WithName("AnalyzeMood")
             .WithSummary("Emotion, engagement score/status and recommendations for the largest face of one image")
             .WithDescription("JSON {image: base64 or data URL, timestamp?, session?}; answered synchronously by a worker. " +
@@ -28,6 +31,7 @@ public static class MoodApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
         api.MapPost("/batch-analyze-mood", BatchAnalyzeMood)
+            .RequireScope(ApiKeyScopes.Ingest)
             .WithName("BatchAnalyzeMood")
             .WithSummary("Mood of N frames (sent as N concurrent requests over the workers) with a summary")
             .WithDescription("JSON {frames: [{image, timestamp?}], session?}.")
@@ -35,6 +39,7 @@ public static class MoodApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .DisableAntiforgery();
         api.MapGet("/sessions/{id}/engagement", GetSessionEngagement)
+            .RequireScope(ApiKeyScopes.Read)
             .WithName("GetSessionEngagement")
             .WithSummary("A session's stored mood timeline with an exponential moving average of the engagement score")
             .ProducesProblem(StatusCodes.Status404NotFound);
