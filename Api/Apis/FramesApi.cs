@@ -1,5 +1,6 @@
 using FaceAspire.Core.Data.Entities;
 using FaceAspire.Api.Auth;
+using FaceAspire.Api.OpenApi;
 using FaceAspire.ApiClient.Contracts;
 using System.Text.Json;
 using FaceAspire.Api.Ingest;

@@ -35,7 +35,12 @@ public static class Extensions
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<OpenApi.ApiKeySecurity>();
+            o.AddOperationTransformer<OpenApi.ApiKeySecurity>();
+            o.AddOperationTransformer<OpenApi.BinaryResponses>();
+        });
         services.AddSingleton(TimeProvider.System);
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
