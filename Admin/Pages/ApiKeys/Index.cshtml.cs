@@ -35,15 +35,22 @@ public sealed class IndexModel(FaceDbContext db, AuditWriter audit, TimeProvider
         public string Name { get; set; } = "";
 
         /// <summary>Ticked scopes (<see cref="ApiKeyScopes.All"/>); at least one. A camera needs only <c>ingest</c>.</summary>
-        public List<string> Scopes { get; set; } = [ApiKeyScopes.Ingest];
+        public List<string> Scopes { get; set; } = [];
 
         /// <summary>Days until the key expires (1–3650); empty = never.</summary>
         [Range(1, 3650)]
         public int? ExpiresInDays { get; set; }
     }
 
-    /// <summary>Lists keys.</summary>
-    public async Task OnGetAsync(CancellationToken ct) =>
+    /// <summary>Lists keys; the create form starts with the least privilege, <c>ingest</c> only.</summary>
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Input.Scopes = [ApiKeyScopes.Ingest];
+        await LoadAsync(ct);
+    }
+
+    // Not in the initialiser: a form with every box unticked would bind nothing and keep it.
+    private async Task LoadAsync(CancellationToken ct) =>
         Keys = await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
 
     /// <summary>Creates a key and shows it once.</summary>
@@ -53,7 +60,7 @@ public sealed class IndexModel(FaceDbContext db, AuditWriter audit, TimeProvider
             ModelState.AddModelError("Input.Scopes", "Tick at least one scope.");
         if (!ModelState.IsValid)
         {
-            await OnGetAsync(ct);
+            await LoadAsync(ct);
             return Page();
         }
         var key = ApiKey.Generate();
