@@ -99,14 +99,20 @@ public sealed class SmallScreenTests(SmallScreenFixture app) : IClassFixture<Sma
     public async Task At390PxEveryPageFitsAndTheMenuButtonOpensANavWhoseLinksWork()
     {
         var page = await app.SignedInPageAsync(390);
-        foreach (var path in new[] { "/Dashboard", "/Persons", "/Faces/Unidentified", "/ApiKeys", "/Audit", "/Jobs" })
+        var biden = await app.ScalarAsync<Guid>("SELECT person_id FROM faces WHERE source = 'train/biden' LIMIT 1");
+        foreach (var path in new[] { "/Dashboard", "/Persons", $"/Persons/Details/{biden}", "/Faces/Unidentified", "/Suggestions",
+                     "/Emotions", "/Webcam", "/Frames", "/Jobs", "/ApiKeys", "/Audit" })
         {
             await page.GotoAsync(Url(path));
             await Assertions.Expect(page.Locator("[data-testid=menu-button]")).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("#main-nav")).ToBeHiddenAsync();
             // Nothing cut off: the page is no wider than the screen.
             var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-            Assert.True(width <= 390, $"{path} is {width} px wide at a 390 px viewport");
+            var wide = width <= 390 ? "" : await page.EvaluateAsync<string>("""
+                () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)
+                        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')
+                """);
+            Assert.True(width <= 390, $"{path} is {width} px wide at a 390 px viewport: {wide}");
         }
         await page.GotoAsync(Url("/Dashboard"));
         await page.ClickAsync("[data-testid=menu-button]");
