@@ -1,3 +1,6 @@
+using FaceAspire.ApiClient;
+using FaceAspire.ApiClient.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
 
@@ -148,6 +151,26 @@ public sealed class PersonEditsTests(PersonEditsFixture api) : IClassFixture<Per
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM faces WHERE id = @id", erased.Faces[0]));
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM emotions WHERE face_id = @id", erased.Faces[0]));
         await Http.ExpectProblemAsync(await api.Client.DeleteAsync($"api/persons/{erased.Persons[0]}?faces=delete"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task TheSharedClientEditsPersonsAndSurfacesTheCannotLinkRefusal()
+    {
+        var services = new ServiceCollection();
+        services.AddFaceAspireApiClient(o => { o.BaseAddress = api.BaseAddress; o.ApiKey = api.ManageKey; });
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<FaceAspireApiClient>();
+        var together = await api.FrameAsync(api.NewIdentity(), api.NewIdentity());
+        var alone = await api.FrameAsync(api.NewIdentity());
+
+        Assert.Equal("Grace", (await client.PatchPersonAsync(alone.Persons[0], new PersonPatchRequest(Name: "Grace"))).Name);
+        var refused = await Assert.ThrowsAsync<ApiProblemException>(() => client.MergePersonAsync(together.Persons[0], together.Persons[1]));
+        Assert.Equal(409, refused.Status);
+        var merge = await client.MergePersonAsync(alone.Persons[0], together.Persons[0]);
+        Assert.Equal(1, (await client.UndoMergeAsync(merge.Id)).FacesBack);
+        var moved = await client.MoveFaceAsync(alone.Faces[0], null);
+        Assert.True(moved.NewPerson);
+        Assert.Equal(1, (await client.DeletePersonAsync(moved.PersonId, keepFaces: true)).FaceCount);
     }
 
     [Fact]
