@@ -126,6 +126,24 @@ public sealed class SmallScreenTests(SmallScreenFixture app) : IClassFixture<Sma
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Persons");
     }
 
+    [Theory]
+    [InlineData(1024)]
+    [InlineData(1280)]
+    public async Task OnADesktopEveryNavLinkIsOnScreenWithoutAMenuButton(int width)
+    {
+        var page = await app.SignedInPageAsync(width);
+        await page.GotoAsync(Url("/Dashboard"));
+        await Assertions.Expect(page.Locator("[data-testid=menu-button]")).ToBeHiddenAsync();
+        var links = page.Locator("#main-nav a");
+        Assert.Equal(10, await links.CountAsync());
+        for (var i = 0; i < 10; i++)
+        {
+            var box = await links.Nth(i).BoundingBoxAsync();
+            Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= width,
+                $"nav link {await links.Nth(i).TextContentAsync()} is off screen at {width} px: {box?.X} + {box?.Width}");
+        }
+    }
+
     [Fact]
     public async Task ThePersonsGridHidesOneFacePersonsByDefaultSortsByFacesAndShowsAllOnRequest()
     {
