@@ -37,6 +37,7 @@ public static class Extensions
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi(o =>
         {
+            o.AddOperationTransformer<OpenApi.EndpointText>();
             o.AddDocumentTransformer<OpenApi.ApiKeySecurity>();
             o.AddOperationTransformer<OpenApi.ApiKeySecurity>();
             o.AddOperationTransformer<OpenApi.BinaryResponses>();

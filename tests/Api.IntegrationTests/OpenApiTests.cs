@@ -14,7 +14,12 @@ public sealed class OpenApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         using var anonymous = api.NewClient();
         var response = await anonymous.GetAsync("openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var json = await response.Content.ReadAsStringAsync();
+        // Kept for reviewers and client generators (artifacts/ is git-ignored).
+        var artifacts = Path.Combine(Testing.RepositoryRoot.Find(), "artifacts");
+        Directory.CreateDirectory(artifacts);
+        await File.WriteAllTextAsync(Path.Combine(artifacts, "openapi-v1.json"), json);
+        var document = JsonDocument.Parse(json).RootElement;
 
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
         Assert.Equal("apiKey", scheme.GetProperty("type").GetString());
@@ -52,6 +57,9 @@ public sealed class OpenApiTests(ApiFixture api) : IClassFixture<ApiFixture>
                             problems.Add($"{name}: query parameter '{n}' is not camelCase");
                     }
                 }
+                // The handlers' C# doc comments start with status codes ("200 page of …"); the routes' summaries do not.
+                if (!o.TryGetProperty("summary", out var summary) || summary.GetString() is not { Length: > 0 } s || char.IsDigit(s[0]))
+                    problems.Add($"{name}: summary missing or taken from the handler's doc comment");
                 foreach (var text in new[] { "summary", "description" })
                 {
                     if (o.TryGetProperty(text, out var t) && (t.GetString()!.Contains("Task<") || t.GetString()!.Contains("FaceAspire.")))
