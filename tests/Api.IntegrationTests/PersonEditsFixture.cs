@@ -8,8 +8,7 @@ namespace FaceAspire.Api.IntegrationTests;
 
 /// <summary>
 /// The Api with keys of single scopes, and a way to write analysed frames through Core exactly as the Worker does
-/// (FrameIngest → FrameWriter with IdentityMatcher), each face of its own random identity, so every test makes the
-/// persons it edits.
+/// (FrameIngest → FrameWriter), each face of its own random identity, so every test makes the persons it edits.
 /// </summary>
 public sealed class PersonEditsFixture : ApiFixture, IAsyncLifetime
 {
@@ -38,33 +37,47 @@ public sealed class PersonEditsFixture : ApiFixture, IAsyncLifetime
         await keys.EnsureAsync("old", ExpiredKey, CancellationToken.None, null, DateTimeOffset.UtcNow.AddHours(-1));
     }
 
-    /// <summary>A new random identity (a 512-d unit vector).</summary>
-    public float[] NewIdentity() => Embeddings.RandomUnit(_rng);
-
     /// <summary>
-    /// Writes one analysed frame with a face per identity (left to right); returns the frame, its face ids and their
-    /// person ids in that order.
+    /// Writes one analysed frame with <paramref name="faces"/> faces of random identities (left to right) and puts each
+    /// face in a new person of its own with Core's editor, so the tests do not depend on how the matcher forms persons.
+    /// Returns the frame, its face ids and their person ids in that order.
     /// </summary>
-    public async Task<(Guid Frame, Guid[] Faces, Guid[] Persons)> FrameAsync(params float[][] identities)
+    public async Task<(Guid Frame, Guid[] Faces, Guid[] Persons)> FrameAsync(int faces)
+    {
+        var (frame, ids) = await WriteFrameAsync(faces);
+        var editor = App.Services.GetRequiredService<PersonEditor>();
+        var persons = new Guid[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+            persons[i] = await editor.MoveFacesAsync([ids[i]], null, "fixture");
+        return (frame, ids, persons);
+    }
+
+    /// <summary>Writes a frame with one face and puts that face on <paramref name="person"/>; returns the face.</summary>
+    public async Task<Guid> AddFaceAsync(Guid person)
+    {
+        var (_, ids) = await WriteFrameAsync(1);
+        await App.Services.GetRequiredService<PersonEditor>().MoveFacesAsync(ids, person, "fixture");
+        return ids[0];
+    }
+
+    private async Task<(Guid Frame, Guid[] Faces)> WriteFrameAsync(int count)
     {
         var ingest = App.Services.GetRequiredService<FrameIngest>();
         var writer = App.Services.GetRequiredService<FrameWriter>();
         var n = Interlocked.Increment(ref _frames);
         var accepted = await ingest.AcceptAsync(Photos.Variant(Photos.Obama, $"edits {n}"), "image/jpeg", "cam-edits",
             new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(n), null);
-        var faces = identities.Select((id, i) => Face(Embeddings.Noisy(id, 0.2, _rng), 200 * i)).ToArray();
+        FaceObservation[] faces;
+        lock (_rng)
+            faces = [.. Enumerable.Range(0, count).Select(i => Face(Embeddings.RandomUnit(_rng), 200 * i))];
         await writer.WriteAsync(accepted.FrameId, 1280, 720, "fr_feature@test", faces);
         var ids = new List<Guid>();
-        var persons = new List<Guid>();
-        await using var command = AppDataSource.CreateCommand("SELECT id, person_id FROM faces WHERE frame_id = @f ORDER BY x");
+        await using var command = AppDataSource.CreateCommand("SELECT id FROM faces WHERE frame_id = @f ORDER BY x");
         command.Parameters.AddWithValue("f", accepted.FrameId);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
-        {
             ids.Add(reader.GetGuid(0));
-            persons.Add(reader.IsDBNull(1) ? Guid.Empty : reader.GetGuid(1));
-        }
-        return (accepted.FrameId, [.. ids], [.. persons]);
+        return (accepted.FrameId, [.. ids]);
     }
 
     /// <summary>Audit rows of an action on a subject, newest first, as (actor, details JSON).</summary>
@@ -81,7 +94,7 @@ public sealed class PersonEditsFixture : ApiFixture, IAsyncLifetime
         return rows;
     }
 
-    // A sharp, frontal face with eyes 40 px apart: well over the recognisability gate, so it gets a person at once.
+    // A sharp, frontal face with eyes 40 px apart: well over the recognisability gate.
     private static FaceObservation Face(float[] embedding, float x)
     {
         var scores = new float[EmotionLabels.Count];
