@@ -41,6 +41,13 @@ public sealed class AdminOptions
     [Range(1, 1440)]
     public int LockoutMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// Persons with fewer faces than this are left out of the persons grid unless the operator asks for all (1–1000;
+    /// default 2): one-face persons are mostly passers-by, and Immich hides them the same way.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MinFacesShown { get; set; } = 2;
+
     /// <summary>True when <see cref="Username"/> and <see cref="PasswordHash"/> are both configured.</summary>
     public bool HasConfiguredUser => !string.IsNullOrWhiteSpace(Username) && !string.IsNullOrWhiteSpace(PasswordHash);
 }

@@ -43,6 +43,8 @@ public static class ApiApp
         app.MapFramesApi();
         app.MapFacesApi();
         app.MapPersonsApi();
+        app.MapPersonEditsApi();
+        app.MapMergesApi();
         app.MapEmotionsApi();
         app.MapMoodApi();
         app.MapIdentifyApi();

@@ -106,6 +106,36 @@ public sealed class FaceAspireApiClient(HttpClient http, IOptions<ApiClientOptio
     public Task<List<JobDto>> ListJobsAsync(CancellationToken cancellationToken = default) =>
         SendAsync<List<JobDto>>(HttpMethod.Get, "api/jobs", null, cancellationToken);
 
+    /// <summary>Renames, hides/unhides or sets the cover of a person (<c>PATCH /api/persons/{id}</c>, scope manage).</summary>
+    /// <exception cref="ApiProblemException">400 nothing to change, name too long or a cover not the person's; 404 no such
+    /// person; 401/403 key.</exception>
+    public Task<PersonDto> PatchPersonAsync(Guid id, PersonPatchRequest patch, CancellationToken cancellationToken = default) =>
+        SendAsync<PersonDto>(HttpMethod.Patch, $"api/persons/{id}", JsonContent.Create(patch, options: Json), cancellationToken);
+
+    /// <summary>Merges person <paramref name="sourceId"/> into <paramref name="targetId"/> (<c>POST /api/persons/{id}/merge</c>).</summary>
+    /// <exception cref="ApiProblemException">409 a photo holds a face of each (<c>sharedFrameIds</c> in the problem), 404 no
+    /// such person, 400 the same person; 401/403 key.</exception>
+    public Task<MergeDto> MergePersonAsync(Guid sourceId, Guid targetId, CancellationToken cancellationToken = default) =>
+        SendAsync<MergeDto>(HttpMethod.Post, $"api/persons/{sourceId}/merge", JsonContent.Create(new MergeRequest(targetId), options: Json),
+            cancellationToken);
+
+    /// <summary>Undoes a merge (<c>POST /api/merges/{id}/undo</c>).</summary>
+    /// <exception cref="ApiProblemException">404 no such merge, 409 already undone; 401/403 key.</exception>
+    public Task<MergeUndoneDto> UndoMergeAsync(long mergeId, CancellationToken cancellationToken = default) =>
+        SendAsync<MergeUndoneDto>(HttpMethod.Post, $"api/merges/{mergeId}/undo", null, cancellationToken);
+
+    /// <summary>Moves a face to <paramref name="personId"/>, or to a new person when null (<c>POST /api/faces/{id}/move</c>).</summary>
+    /// <exception cref="ApiProblemException">409 that person has a face of the same photo, 404 no such face or person; 401/403 key.</exception>
+    public Task<FaceMovedDto> MoveFaceAsync(Guid faceId, Guid? personId, CancellationToken cancellationToken = default) =>
+        SendAsync<FaceMovedDto>(HttpMethod.Post, $"api/faces/{faceId}/move",
+            JsonContent.Create(personId is null ? new FaceMoveRequest(NewPerson: true) : new FaceMoveRequest(personId), options: Json),
+            cancellationToken);
+
+    /// <summary>Deletes a person, keeping its faces unassigned or erasing them (<c>DELETE /api/persons/{id}?faces=…</c>).</summary>
+    /// <exception cref="ApiProblemException">404 no such person; 401/403 key.</exception>
+    public Task<PersonDeletedDto> DeletePersonAsync(Guid id, bool keepFaces, CancellationToken cancellationToken = default) =>
+        SendAsync<PersonDeletedDto>(HttpMethod.Delete, $"api/persons/{id}?faces={(keepFaces ? "keep" : "delete")}", null, cancellationToken);
+
     private async Task<T> SendAsync<T>(HttpMethod method, string uri, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = Request(method, uri);

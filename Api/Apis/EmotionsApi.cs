@@ -1,3 +1,4 @@
+using FaceAspire.Api.Auth;
 using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Api.Queries;
 using FaceAspire.Core.Data;
@@ -16,6 +17,7 @@ public static class EmotionsApi
     {
         var api = app.MapGroup("/api/emotions").WithTags("Emotions").RequireAuthorization();
         api.MapGet("/", GetEmotions)
+            .RequireScope(ApiKeyScopes.Read)
             .WithName("GetEmotions")
             .WithSummary("The emotion log, newest first; filters person, source, emotion, from, to; paging; CSV with Accept: text/csv")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")

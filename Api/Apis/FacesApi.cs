@@ -1,3 +1,5 @@
+using FaceAspire.Core.Data.Entities;
+using FaceAspire.Api.Auth;
 using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Api.Queries;
 using FaceAspire.Core.Data;
@@ -15,11 +17,13 @@ public static class FacesApi
     {
         var api = app.MapGroup("/api/faces").WithTags("Faces").RequireAuthorization();
         api.MapGet("/", GetFaces)
+            .RequireScope(ApiKeyScopes.Read)
             .WithName("GetFaces")
             .WithSummary("Faces, newest first; filters person, source, emotion, from, to; paging; CSV with Accept: text/csv")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapGet("/{id:guid}/crop", GetFaceCrop)
+            .RequireScope(ApiKeyScopes.Read)
             .WithName("GetFaceCrop")
             .WithSummary("The face's JPEG crop")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")

@@ -1,3 +1,6 @@
+using FaceAspire.Core.Data.Entities;
+using FaceAspire.Api.Auth;
+using FaceAspire.Api.OpenApi;
 using FaceAspire.ApiClient.Contracts;
 using System.Text.Json;
 using FaceAspire.Api.Ingest;
@@ -18,6 +21,7 @@ public static class FramesApi
     {
         var api = app.MapGroup("/api/frames").WithTags("Frames").RequireAuthorization();
         api.MapPost("/", PostFrames)
+            .RequireScope(ApiKeyScopes.Ingest)
             .WithName("PostFrames")
             .WithSummary("Accept one or many images for analysis")
             .WithDescription("multipart/form-data (files; optional fields source, timestamp), a raw image/jpeg or image/png body " +
@@ -30,6 +34,7 @@ public static class FramesApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .DisableAntiforgery();
         api.MapGet("/{id:guid}", GetFrame)
+            .RequireScope(ApiKeyScopes.Read)
             .WithName("GetFrame")
             .WithSummary("Status of a frame and, once done, its faces with person, emotion, age and gender")
             .ProducesProblem(StatusCodes.Status401Unauthorized);

@@ -1,3 +1,5 @@
+using FaceAspire.Core.Data.Entities;
+using FaceAspire.Api.Auth;
 using FaceAspire.ApiClient.Contracts;
 using System.Security.Claims;
 using FaceAspire.Api.Ingest;
@@ -19,6 +21,7 @@ public static class IdentifyApi
     {
         var persons = app.MapGroup("/api/persons").WithTags("Persons").RequireAuthorization();
         persons.MapPost("/", Enrol)
+            .RequireScope(ApiKeyScopes.Manage)
             .WithName("EnrolPerson")
             .WithSummary("Create a named person from labelled photos (multipart: name + one or more files, exactly one face each; all or nothing)")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -27,12 +30,14 @@ public static class IdentifyApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
         persons.MapPost("/{id:guid}/faces", AddFaces)
+            .RequireScope(ApiKeyScopes.Manage)
             .WithName("AddPersonFaces")
             .WithSummary("Add labelled photos to a person (multipart files, exactly one face each; all or nothing)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .DisableAntiforgery();
         app.MapPost("/api/identify", Identify).WithTags("Persons").RequireAuthorization()
+            .RequireScope(ApiKeyScopes.Ingest)
             .WithName("Identify")
             .WithSummary("For each face of an image: the top 3 persons with similarity and calibrated confidence, or unknown")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -51,7 +56,7 @@ public static class IdentifyApi
         try
         {
             var (name, images) = await ReadEnrolmentAsync(request, validator, api.Value, requireName: true, cancellationToken);
-            return await SendAsync(client, new EnrolPerson(null, name, images, Actor(user)), name, mood.Value, cancellationToken);
+            return await SendAsync(client, new EnrolPerson(null, name, images, ApiScopes.Actor(user)), name, mood.Value, cancellationToken);
         }
         catch (ApiProblemException e)
         {
@@ -66,7 +71,7 @@ public static class IdentifyApi
         try
         {
             var (_, images) = await ReadEnrolmentAsync(request, validator, api.Value, requireName: false, cancellationToken);
-            return await SendAsync(client, new EnrolPerson(id, null, images, Actor(user)), null, mood.Value, cancellationToken);
+            return await SendAsync(client, new EnrolPerson(id, null, images, ApiScopes.Actor(user)), null, mood.Value, cancellationToken);
         }
         catch (ApiProblemException e)
         {
@@ -181,6 +186,4 @@ public static class IdentifyApi
         }
         return (name, images);
     }
-
-    private static string Actor(ClaimsPrincipal user) => "api-key:" + (user.Identity?.Name ?? "?");
 }

@@ -1,3 +1,5 @@
+using FaceAspire.Core.Data.Entities;
+using FaceAspire.Api.Auth;
 using FaceAspire.ApiClient.Contracts;
 using System.Security.Claims;
 using System.Text.Json;
@@ -17,12 +19,13 @@ public static class JobsApi
     {
         var api = app.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization();
         api.MapPost("/{kind}", RequestJob)
+            .RequireScope(ApiKeyScopes.Manage)
             .WithName("RequestJob")
             .WithSummary("Queue a maintenance job: retention, recluster, reindex, reembed or reprocess (optional JSON object of parameters)")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .DisableAntiforgery();
-        api.MapGet("/{id:guid}", GetJob).WithName("GetJob").WithSummary("A job's status and progress");
-        api.MapGet("/", ListJobs).WithName("ListJobs").WithSummary("The 50 most recent jobs");
+        api.MapGet("/{id:guid}", GetJob).RequireScope(ApiKeyScopes.Read).WithName("GetJob").WithSummary("A job's status and progress");
+        api.MapGet("/", ListJobs).RequireScope(ApiKeyScopes.Read).WithName("ListJobs").WithSummary("The 50 most recent jobs");
         return app;
     }
 
@@ -47,7 +50,7 @@ public static class JobsApi
                 return TypedResults.Problem($"The JSON body is malformed: {e.Message}", statusCode: 400, title: "Bad request");
             }
         }
-        var result = await jobs.RequestAsync(kind, "api-key:" + (user.Identity?.Name ?? "?"), parameters, viaOutbox: true, cancellationToken);
+        var result = await jobs.RequestAsync(kind, ApiScopes.Actor(user), parameters, viaOutbox: true, cancellationToken);
         var dto = (await LoadAsync(db, result.JobId, cancellationToken))! with { Created = result.Created };
         return TypedResults.Accepted($"/api/jobs/{result.JobId}", dto);
     }

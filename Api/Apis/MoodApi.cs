@@ -1,3 +1,6 @@
+using FaceAspire.Api.OpenApi;
+using FaceAspire.Core.Data.Entities;
+using FaceAspire.Api.Auth;
 using FaceAspire.ApiClient.Contracts;
 using System.Text.Json;
 using FaceAspire.Api.Ingest;
@@ -19,24 +22,38 @@ public static class MoodApi
     {
         var api = app.MapGroup("/api").WithTags("Mood").RequireAuthorization();
         api.MapPost("/analyze-mood", AnalyzeMood)
+            .RequireScope(ApiKeyScopes.Ingest)
             .WithName("AnalyzeMood")
             .WithSummary("Emotion, engagement score/status and recommendations for the largest face of one image")
             .WithDescription("JSON {image: base64 or data URL, timestamp?, session?}; answered synchronously by a worker. " +
                              "400 no/invalid image, 422 no face or face too small (success:false), 503 no worker answered.")
+            .AddOpenApiOperationTransformer(JsonBodyOpenApi.Describe<MoodRequest>("The image and optional capture time and session."))
+            .Produces<MoodDto>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
         api.MapPost("/batch-analyze-mood", BatchAnalyzeMood)
+            .RequireScope(ApiKeyScopes.Ingest)
             .WithName("BatchAnalyzeMood")
             .WithSummary("Mood of N frames (sent as N concurrent requests over the workers) with a summary")
             .WithDescription("JSON {frames: [{image, timestamp?}], session?}.")
+            .AddOpenApiOperationTransformer(JsonBodyOpenApi.Describe<BatchMoodRequest>("The frames and an optional session."))
+            .Produces<BatchDto>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .DisableAntiforgery();
         api.MapGet("/sessions/{id}/engagement", GetSessionEngagement)
+            .RequireScope(ApiKeyScopes.Read)
             .WithName("GetSessionEngagement")
             .WithSummary("A session's stored mood timeline with an exponential moving average of the engagement score")
+            .Produces<SessionEngagementDto>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }

@@ -1,3 +1,5 @@
+using FaceAspire.Core.Data.Entities;
+using FaceAspire.Api.Auth;
 using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Api.Queries;
 using FaceAspire.Core.Data;
@@ -15,11 +17,13 @@ public static class PersonsApi
     {
         var api = app.MapGroup("/api/persons").WithTags("Persons").RequireAuthorization();
         api.MapGet("/", GetPersons)
+            .RequireScope(ApiKeyScopes.Read)
             .WithName("GetPersons")
             .WithSummary("Persons, most recently seen first; filters source, emotion (any face), from/to (last seen), includeHidden; paging; CSV")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapGet("/{id:guid}", GetPerson)
+            .RequireScope(ApiKeyScopes.Read)
             .WithName("GetPerson")
             .WithSummary("A person with one page of its faces (newest first)")
             .ProducesProblem(StatusCodes.Status401Unauthorized);

@@ -1,3 +1,5 @@
+using FaceAspire.Core.Data.Entities;
+using FaceAspire.Api.Auth;
 using FaceAspire.Api.Mood;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
@@ -21,6 +23,7 @@ public static class ThumbnailsApi
     public static IEndpointRouteBuilder MapThumbnailsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/frames/{id:guid}/thumbnail", GetThumbnail).WithTags("Frames").RequireAuthorization()
+            .RequireScope(ApiKeyScopes.Read)
             .WithName("GetFrameThumbnail")
             .WithSummary("The frame's thumbnail (image/jpeg, longer side 300 px), made from the stored image on first request")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")

@@ -8,7 +8,8 @@ namespace FaceAspire.Api.Auth;
 
 /// <summary>
 /// Authentication scheme <see cref="SchemeName"/>: the <c>X-Api-Key</c> header must hold a valid, non-revoked
-/// key (<see cref="ApiKeyValidator"/>). A failed challenge answers 401 with a ProblemDetails body, a forbid 403.
+/// key (<see cref="ApiKeyValidator"/>); the ticket carries the key's scopes as <see cref="ApiScopes.ClaimType"/> claims.
+/// A failed challenge answers 401 with a ProblemDetails body; a missing scope is answered by <see cref="ScopeForbiddenHandler"/>.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -33,9 +34,10 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("More than one X-Api-Key header.");
         var key = await validator.ValidateAsync(values[0]!, Context.RequestAborted);
         if (key is not { } k)
-            return AuthenticateResult.Fail("Unknown or revoked API key.");
+            return AuthenticateResult.Fail("Unknown, revoked or expired API key.");
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, k.Id.ToString()), new Claim(ClaimTypes.Name, k.Prefix)], SchemeName);
+            [new Claim(ClaimTypes.NameIdentifier, k.Id.ToString()), new Claim(ClaimTypes.Name, k.Prefix),
+             new Claim(ApiScopes.KeyNameClaim, k.Name), .. k.Scopes.Select(s => new Claim(ApiScopes.ClaimType, s))], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -53,7 +55,7 @@ public sealed class ApiKeyAuthenticationHandler(
                 Status = StatusCodes.Status401Unauthorized,
                 Title = "API key required",
                 Detail = present
-                    ? $"The {HeaderName} header does not hold a valid, non-revoked API key."
+                    ? $"The {HeaderName} header does not hold a valid API key (unknown, revoked or expired)."
                     : $"Send a valid API key in the {HeaderName} header.",
             },
         });

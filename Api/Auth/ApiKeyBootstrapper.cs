@@ -4,7 +4,7 @@ using Npgsql;
 namespace FaceAspire.Api.Auth;
 
 /// <summary>
-/// Inserts <see cref="ApiOptions.BootstrapApiKey"/> (hashed) before the server starts listening
+/// Inserts <see cref="ApiOptions.BootstrapApiKey"/> (hashed, with every scope: it is the development key) before the server starts listening
 /// (<see cref="IHostedLifecycleService.StartingAsync"/> runs before any hosted service's StartAsync, including the
 /// web server's). Retries for up to 30 s while the database is unreachable, then fails the start.
 /// </summary>

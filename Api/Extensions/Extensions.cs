@@ -35,12 +35,18 @@ public static class Extensions
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(o =>
+        {
+            o.AddOperationTransformer<OpenApi.EndpointText>();
+            o.AddDocumentTransformer<OpenApi.ApiKeySecurity>();
+            o.AddOperationTransformer<OpenApi.ApiKeySecurity>();
+            o.AddOperationTransformer<OpenApi.BinaryResponses>();
+        });
         services.AddSingleton(TimeProvider.System);
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddApiScopes();
         services.AddApiRateLimits(builder.Configuration);
         services.AddSingleton<ApiKeyValidator>();
         services.AddHostedService<ApiKeyBootstrapper>();
@@ -57,6 +63,9 @@ public static class Extensions
         services.AddOptions<Mood.MoodOptions>().BindConfiguration(Mood.MoodOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Mood.MoodService>();
         services.AddSingleton<Core.Jobs.JobStore>();
+        // Identity edits of the persons API: the admin's editors, so both audit and lock alike.
+        services.AddSingleton<Core.Identity.PersonEditor>();
+        services.AddSingleton<Core.Identity.PersonMerger>();
 
         builder.AddMessaging(x =>
         {

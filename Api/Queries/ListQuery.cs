@@ -1,5 +1,6 @@
 using FaceAspire.Api.Ingest;
 using FaceAspire.Core.Contracts;
+using Microsoft.AspNetCore.Mvc;
 
 namespace FaceAspire.Api.Queries;
 
@@ -10,18 +11,25 @@ namespace FaceAspire.Api.Queries;
 public sealed class ListQuery
 {
     /// <summary>Person id (GUID).</summary>
+    [FromQuery(Name = "person")]
     public string? Person { get; set; }
     /// <summary>Exact source name.</summary>
+    [FromQuery(Name = "source")]
     public string? Source { get; set; }
     /// <summary>Dominant emotion label (angry, disgust, fear, happy, sad, surprise, neutral).</summary>
+    [FromQuery(Name = "emotion")]
     public string? Emotion { get; set; }
     /// <summary>Inclusive lower bound of the capture time: ISO-8601 or unix ms.</summary>
+    [FromQuery(Name = "from")]
     public string? From { get; set; }
     /// <summary>Exclusive upper bound of the capture time: ISO-8601 or unix ms.</summary>
+    [FromQuery(Name = "to")]
     public string? To { get; set; }
     /// <summary>1-based page number (default 1).</summary>
+    [FromQuery(Name = "page")]
     public string? Page { get; set; }
     /// <summary>Page size (default 50; at most Api:MaxPageSize, or Api:MaxCsvPageSize for CSV).</summary>
+    [FromQuery(Name = "pageSize")]
     public string? PageSize { get; set; }
 
     /// <summary>The parsed filters, or the validation errors keyed by parameter name.</summary>

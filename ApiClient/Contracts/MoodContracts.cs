@@ -60,3 +60,26 @@ public sealed record SessionEngagementDto(
     [property: JsonPropertyName("rolling_method")] string RollingMethod,
     [property: JsonPropertyName("status_distribution")] IReadOnlyDictionary<string, int> StatusDistribution,
     [property: JsonPropertyName("timeline")] IReadOnlyList<TimelinePointDto> Timeline);
+
+/// <summary>Body of <c>POST /api/analyze-mood</c>.</summary>
+/// <param name="Image">The image: base64, or a data URL (<c>data:image/jpeg;base64,…</c>).</param>
+/// <param name="Timestamp">Capture time: an ISO-8601 string or unix milliseconds (a JSON number); default now.</param>
+/// <param name="Session">Stores the result under this session id (at most 200 characters) for <c>/api/sessions/{id}/engagement</c>.</param>
+public sealed record MoodRequest(
+    [property: JsonPropertyName("image")] string Image,
+    [property: JsonPropertyName("timestamp")] System.Text.Json.JsonElement? Timestamp = null,
+    [property: JsonPropertyName("session")] string? Session = null);
+
+/// <summary>One frame of <see cref="BatchMoodRequest"/>.</summary>
+/// <param name="Image">Base64 or a data URL.</param>
+/// <param name="Timestamp">ISO-8601 string or unix milliseconds; default now.</param>
+public sealed record BatchMoodFrame(
+    [property: JsonPropertyName("image")] string Image,
+    [property: JsonPropertyName("timestamp")] System.Text.Json.JsonElement? Timestamp = null);
+
+/// <summary>Body of <c>POST /api/batch-analyze-mood</c>.</summary>
+/// <param name="Frames">One or more frames (at most Mood:MaxBatchFrames).</param>
+/// <param name="Session">Stores the successful results under this session id.</param>
+public sealed record BatchMoodRequest(
+    [property: JsonPropertyName("frames")] IReadOnlyList<BatchMoodFrame> Frames,
+    [property: JsonPropertyName("session")] string? Session = null);

@@ -73,6 +73,8 @@ public sealed class PersonEditor(NpgsqlDataSource dataSource)
     /// <returns>The target person's id (the new one for a split).</returns>
     /// <exception cref="ArgumentException">No face ids given.</exception>
     /// <exception cref="KeyNotFoundException">The target person or one of the faces does not exist.</exception>
+    /// <exception cref="FacesShareFramesException">The target already holds another face of a moved face's frame, or
+    /// two moved faces come from one frame (cannot-link: two faces of one photo are never one person); nothing moved.</exception>
     public async Task<Guid> MoveFacesAsync(IReadOnlyCollection<Guid> faceIds, Guid? targetPersonId, string actor,
         CancellationToken cancellationToken = default)
     {
@@ -86,6 +88,10 @@ public sealed class PersonEditor(NpgsqlDataSource dataSource)
                 await ExecuteAsync("INSERT INTO persons (id) VALUES (@id)", c, t, cancellationToken, ("id", target));
             var locked = await LockPersonsAsync([.. from, target], c, t, cancellationToken);
             RequireAll(locked, target);
+            // Under the target's lock, so no face of these frames can join it between this check and the move.
+            var shared = await SharedFramesAsync(faceIds, target, c, t, cancellationToken);
+            if (shared.Length > 0)
+                throw new FacesShareFramesException(targetPersonId, shared);
             await MoveAsync(faceIds, target, c, t, cancellationToken);
             await RecomputeAsync([.. from, target], c, t, cancellationToken);
             await AuditAsync(actor, targetPersonId is null ? "person.split" : "person.move", target.ToString(),
@@ -113,9 +119,20 @@ public sealed class PersonEditor(NpgsqlDataSource dataSource)
     /// </summary>
     /// <returns>The number of faces erased.</returns>
     /// <exception cref="KeyNotFoundException">No such person.</exception>
-    public async Task<int> DeleteAsync(Guid personId, string actor, CancellationToken cancellationToken = default)
+    public Task<int> DeleteAsync(Guid personId, string actor, CancellationToken cancellationToken = default) =>
+        DeleteAsync(personId, keepFaces: false, actor, cancellationToken);
+
+    /// <summary>
+    /// Deletes a person. With <paramref name="keepFaces"/> its faces stay, without a person (identity state
+    /// <c>unassigned</c>, emotion rows detached too), to be assigned by hand later; without it they are erased as in
+    /// <see cref="DeleteAsync(Guid, string, CancellationToken)"/>. One transaction, audited as <c>person.delete</c>
+    /// with the face count and what happened to the faces (<c>kept</c> or <c>deleted</c>).
+    /// </summary>
+    /// <returns>The number of faces kept (unassigned) or erased.</returns>
+    /// <exception cref="KeyNotFoundException">No such person.</exception>
+    public async Task<int> DeleteAsync(Guid personId, bool keepFaces, string actor, CancellationToken cancellationToken = default)
     {
-        var erased = 0;
+        var faces = 0;
         await InTransactionAsync(async (c, t) =>
         {
             if (!await LockPersonToDeleteAsync(personId, c, t, cancellationToken))
@@ -123,12 +140,34 @@ public sealed class PersonEditor(NpgsqlDataSource dataSource)
             var name = await ScalarAsync<string>("SELECT name FROM persons WHERE id = @id", c, t, cancellationToken, ("id", personId));
             // The cover points at one of these faces; clear it first so the FK action does not rewrite the row.
             await ExecuteAsync("UPDATE persons SET cover_face_id = NULL WHERE id = @id", c, t, cancellationToken, ("id", personId));
-            erased = await ExecuteAsync("DELETE FROM faces WHERE person_id = @id", c, t, cancellationToken, ("id", personId));
+            if (keepFaces)
+            {
+                // faces.person_id is ON DELETE RESTRICT and the state check ties 'assigned' to a person: detach first.
+                var ids = await ScalarAsync<Guid[]>("SELECT coalesce(array_agg(id), '{}') FROM faces WHERE person_id = @id",
+                    c, t, cancellationToken, ("id", personId)) ?? [];
+                await MoveAsync(ids, null, c, t, cancellationToken);
+                faces = ids.Length;
+            }
+            else
+                faces = await ExecuteAsync("DELETE FROM faces WHERE person_id = @id", c, t, cancellationToken, ("id", personId));
             await ExecuteAsync("DELETE FROM persons WHERE id = @id", c, t, cancellationToken, ("id", personId));
-            await AuditAsync(actor, "person.delete", personId.ToString(), new { name, faces = erased }, c, t, cancellationToken);
+            await AuditAsync(actor, "person.delete", personId.ToString(),
+                new { name, faces, facesKept = keepFaces }, c, t, cancellationToken);
         }, cancellationToken);
-        return erased;
+        return faces;
     }
+
+    /// <summary>
+    /// Frames (ascending) where moving <paramref name="faceIds"/> to <paramref name="target"/> would give the target two
+    /// faces of one photo: a frame holding a moved face and another face already on the target, or two moved faces.
+    /// </summary>
+    private static async Task<Guid[]> SharedFramesAsync(IReadOnlyCollection<Guid> faceIds, Guid target, NpgsqlConnection c,
+        NpgsqlTransaction t, CancellationToken cancellationToken) =>
+        await ScalarAsync<Guid[]>("""
+            SELECT coalesce(array_agg(DISTINCT m.frame_id ORDER BY m.frame_id), '{}')
+            FROM faces m JOIN faces o ON o.frame_id = m.frame_id AND o.id <> m.id
+            WHERE m.id = ANY(@f) AND (o.person_id = @t OR o.id = ANY(@f))
+            """, c, t, cancellationToken, ("f", faceIds.Distinct().ToArray()), ("t", target)) ?? [];
 
     internal static async Task<List<Guid>> CurrentPersonsAsync(IReadOnlyCollection<Guid> faceIds, NpgsqlConnection c,
         NpgsqlTransaction t, CancellationToken cancellationToken)
@@ -173,4 +212,22 @@ public sealed class PersonEditor(NpgsqlDataSource dataSource)
             await work(c, t);
             return true;
         }, cancellationToken);
+}
+
+/// <summary>
+/// A move was refused because it would give one person two faces of one photo (cannot-link): the target already holds
+/// another face of a moved face's frame, or two of the moved faces come from one frame.
+/// </summary>
+/// <param name="targetPersonId">The person the faces were to move to; null for a new person (a split).</param>
+/// <param name="sharedFrameIds">The frames in conflict, ascending; not empty.</param>
+public sealed class FacesShareFramesException(Guid? targetPersonId, IReadOnlyList<Guid> sharedFrameIds)
+    : InvalidOperationException($"{(targetPersonId is { } p ? $"Person {p}" : "The new person")} would hold two faces of " +
+        $"{sharedFrameIds.Count} photo(s) ({string.Join(", ", sharedFrameIds.Take(5))}{(sharedFrameIds.Count > 5 ? ", …" : "")}); " +
+        "two faces of one photo are never the same person.")
+{
+    /// <summary>The target person; null for a split into a new person.</summary>
+    public Guid? TargetPersonId { get; } = targetPersonId;
+
+    /// <summary>Frames that would hold two faces of the target, ascending id.</summary>
+    public IReadOnlyList<Guid> SharedFrameIds { get; } = sharedFrameIds;
 }

@@ -96,6 +96,8 @@ public sealed class AdminAppFixture : IAsyncLifetime
             ["Admin__Username"] = Username,
             ["Admin__PasswordHash"] = new PasswordHasher<string>().HashPassword(Username, Password),
             ["Admin__ApiKey"] = ApiKey,
+            // The train photos give some persons a single face; these steps count every person.
+            ["Admin__MinFacesShown"] = "1",
             ["Admin__RabbitMqManagementUrl"] = _mgmt,
             ["services__api__http__0"] = _api?.BaseAddress?.ToString() ?? "",
         }, logs);

@@ -85,8 +85,12 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         var page = await app.NewSignedInPageAsync();
 
         await page.GotoAsync(Url($"/Persons/Details/{biden}"));
-        await page.SelectOptionAsync("select[name=targetId]", obama.ToString());
-        await page.ClickAsync("text=Merge into…");
+        // The picker searches by name and shows covers: "obama" leaves only the person renamed in step 3.
+        await page.FillAsync("#Mq", "obama");
+        await page.ClickAsync(".merge-picker button:has-text('Search')");
+        await Assertions.Expect(page.Locator(".picker li")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($".picker li[data-person-id='{obama}'] img")).ToHaveCountAsync(1);
+        await page.ClickAsync($".picker li[data-person-id='{obama}'] a");
         await Assertions.Expect(page.Locator("[data-testid=combined-count]")).ToHaveTextAsync((obamaFaces.Count + bidenFaces.Count).ToString());
         await app.ScreenshotAsync(page, "04-merge-preview");
         await page.ClickAsync("text=Confirm merge");

@@ -22,7 +22,7 @@ public sealed class ApiKeyValidatorTests(PostgresDatabaseFixture db) : IClassFix
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => validator.ValidateAsync(key, CancellationToken.None))));
 
         Assert.All(results, r => Assert.NotNull(r));
-        Assert.Single(results.Select(r => r!.Value.Id).Distinct());
+        Assert.Single(results.Select(r => r!.Id).Distinct());
         // One query: the pool never needed more than the connection EnsureAsync had opened (pooled connections stay
         // connected while idle, so each one it ever opened is still in pg_stat_activity).
         await using var count = db.AppDataSource.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = @n");

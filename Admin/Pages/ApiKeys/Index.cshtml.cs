@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FaceAspire.Admin.Pages.ApiKeys;
 
 /// <summary>
-/// Ingest API keys: create (the key is shown once, through TempData, and only its SHA-256 is stored — see
+/// API keys: create with scopes and an optional expiry (the key is shown once, through TempData, and only its SHA-256 is stored — see
 /// <see cref="ApiKey"/>) and revoke. Both are audited (<c>apikey.create</c>, <c>apikey.revoke</c>).
 /// </summary>
 public sealed class IndexModel(FaceDbContext db, AuditWriter audit, TimeProvider clock) : AdminPageModel
@@ -21,6 +21,9 @@ public sealed class IndexModel(FaceDbContext db, AuditWriter audit, TimeProvider
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
+    /// <summary>Now, to tell expired keys.</summary>
+    public DateTimeOffset Now => clock.GetUtcNow();
+
     /// <summary>All keys, newest first.</summary>
     public IReadOnlyList<ApiKey> Keys { get; private set; } = [];
 
@@ -30,25 +33,42 @@ public sealed class IndexModel(FaceDbContext db, AuditWriter audit, TimeProvider
         /// <summary>What the key is for, e.g. "front door camera".</summary>
         [Required, MaxLength(100)]
         public string Name { get; set; } = "";
+
+        /// <summary>Ticked scopes (<see cref="ApiKeyScopes.All"/>); at least one. A camera needs only <c>ingest</c>.</summary>
+        public List<string> Scopes { get; set; } = [];
+
+        /// <summary>Days until the key expires (1–3650); empty = never.</summary>
+        [Range(1, 3650)]
+        public int? ExpiresInDays { get; set; }
     }
 
-    /// <summary>Lists keys.</summary>
-    public async Task OnGetAsync(CancellationToken ct) =>
+    /// <summary>Lists keys; the create form starts with the least privilege, <c>ingest</c> only.</summary>
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Input.Scopes = [ApiKeyScopes.Ingest];
+        await LoadAsync(ct);
+    }
+
+    // Not in the initialiser: a form with every box unticked would bind nothing and keep it.
+    private async Task LoadAsync(CancellationToken ct) =>
         Keys = await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
 
     /// <summary>Creates a key and shows it once.</summary>
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
+        if (Input.Scopes.Count == 0 || Input.Scopes.Any(s => !ApiKeyScopes.All.Contains(s)))
+            ModelState.AddModelError("Input.Scopes", "Tick at least one scope.");
         if (!ModelState.IsValid)
         {
-            await OnGetAsync(ct);
+            await LoadAsync(ct);
             return Page();
         }
         var key = ApiKey.Generate();
-        var row = ApiKey.Create(Input.Name.Trim(), key, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var row = ApiKey.Create(Input.Name.Trim(), key, now, Input.Scopes, Input.ExpiresInDays is { } days ? now.AddDays(days) : null);
         db.ApiKeys.Add(row);
         await db.SaveChangesAsync(ct);
-        await audit.WriteAsync(Actor, "apikey.create", row.Id.ToString(), new { row.Name, row.Prefix }, ct);
+        await audit.WriteAsync(Actor, "apikey.create", row.Id.ToString(), new { row.Name, row.Prefix, row.Scopes, row.ExpiresAt }, ct);
         NewKey = key;
         Flash = $"Key \"{row.Name}\" created. Copy it now: it is not shown again.";
         return RedirectToPage();

@@ -13,6 +13,9 @@ public sealed record FaceRow(Guid Id, DateTimeOffset CapturedAt, string? Source,
 /// <summary>A person to choose as a move or merge target.</summary>
 public sealed record PersonChoice(Guid Id, string Label);
 
+/// <summary>A merge target card: cover crop, name (or how to recognise an unnamed one), face count, last seen.</summary>
+public sealed record PersonCard(Guid Id, string? Name, Guid? CoverFaceId, int FaceCount, DateTimeOffset? LastSeen);
+
 /// <summary>
 /// A person: faces (paged, with crop, source, time, emotion), rename, hide/unhide, cover, move selected faces to
 /// another or a new person, unassign, delete, merge (via the preview page) and undo of merges into it.
@@ -51,6 +54,16 @@ public sealed class DetailsModel(FaceDbContext db, PersonEditor editor, PersonMe
 
     /// <summary>Other persons, for move and merge.</summary>
     public IReadOnlyList<PersonChoice> Others { get; private set; } = [];
+
+    /// <summary>Name search of the merge target picker (case-insensitive substring; empty = largest persons first).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Mq { get; set; }
+
+    /// <summary>Merge targets matching <see cref="Mq"/>, with their covers (at most <see cref="PickerSize"/>).</summary>
+    public IReadOnlyList<PersonCard> MergeTargets { get; private set; } = [];
+
+    /// <summary>Cards in the merge target picker.</summary>
+    public const int PickerSize = 24;
 
     /// <summary>Merges into this person that can still be undone.</summary>
     public IReadOnlyList<PersonMerge> Merges { get; private set; } = [];
@@ -188,6 +201,14 @@ public sealed class DetailsModel(FaceDbContext db, PersonEditor editor, PersonMe
             .OrderBy(p => p.Name == null).ThenBy(p => p.Name).ThenByDescending(p => p.FaceCount).Take(500)
             .Select(p => new PersonChoice(p.Id, (p.Name ?? "Unnamed " + p.Id.ToString().Substring(0, 8)) + " (" + p.FaceCount + ")"))
             .ToListAsync(ct);
+        var targets = db.Persons.AsNoTracking().Where(p => p.Id != Id);
+        if (!string.IsNullOrWhiteSpace(Mq))
+        {
+            var pattern = Services.NameSearch.Contains(Mq);
+            targets = targets.Where(p => p.Name != null && EF.Functions.ILike(p.Name, pattern));
+        }
+        MergeTargets = await targets.OrderBy(p => p.Name == null).ThenByDescending(p => p.FaceCount).ThenBy(p => p.Name).Take(PickerSize)
+            .Select(p => new PersonCard(p.Id, p.Name, p.CoverFaceId, p.FaceCount, p.LastSeen)).ToListAsync(ct);
         Merges = await db.PersonMerges.AsNoTracking().Where(m => m.TargetPersonId == Id && m.UndoneAt == null)
             .OrderByDescending(m => m.At).ToListAsync(ct);
         return true;

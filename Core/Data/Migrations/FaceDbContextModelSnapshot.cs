@@ -59,6 +59,10 @@ namespace FaceAspire.Core.Data.Migrations
                         .HasColumnName("created_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasColumnType("text")
@@ -78,6 +82,11 @@ namespace FaceAspire.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
 
+                    b.PrimitiveCollection<string[]>("Scopes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("scopes");
+
                     b.HasKey("Id")
                         .HasName("pk_api_keys");
 
@@ -85,7 +94,10 @@ namespace FaceAspire.Core.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_api_keys_hash");
 
-                    b.ToTable("api_keys", (string)null);
+                    b.ToTable("api_keys", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_api_keys_scopes", "cardinality(scopes) > 0 AND scopes <@ ARRAY['ingest', 'read', 'manage']::text[]");
+                        });
                 });
 
             modelBuilder.Entity("FaceAspire.Core.Data.Entities.AuditLogEntry", b =>

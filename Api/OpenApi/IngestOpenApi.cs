@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace FaceAspire.Api.Apis;
+namespace FaceAspire.Api.OpenApi;
 
 /// <summary>
 /// Describes the three request-body shapes of <c>POST /api/frames</c> in the OpenAPI document. Done with an
