@@ -44,6 +44,10 @@ public static class ChaosRun
         var drainTime = clock.Elapsed - postingTime;
         await progress.DisposeAsync();
         log.WriteLine($"chaos: {(drained ? "drained" : "NOT drained")} {drainTime.TotalSeconds:0} s after the last post ended; analysing the pictures calmly");
+        foreach (var exited in system.Exited)
+            faultLog.Add("unexpected: " + exited);
+        if (!drained)
+            faultLog.Add($"not drained: analyze-frame has {await broker.DepthAsync(MessagingNames.AnalyzeFrameQueue)} messages and {await broker.ConsumerCountAsync()} consumers");
 
         var calm = CalmBaseline.Analyse(photos.Pictures, posts.Where(p => p.FrameId is not null).Select(p => p.Photo.Picture));
         var stored = await audit.FramesAsync(accepted);

@@ -74,6 +74,8 @@ internal sealed class ChaosSystem : IAsyncDisposable
             ["Worker__DatabaseOutageWaitSeconds"] = Invariant(Math.Max(1, settings.ConsumerTimeoutSeconds * 2 / 3)),
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
+            // MassTransit says at Debug when a consumer's channel is shut down (e.g. by the consumer timeout) and restarted.
+            ["Logging__LogLevel__MassTransit"] = "Debug",
         };
         var key = ApiKey.Generate();
         var apiEnvironment = new Dictionary<string, string>(environment)
@@ -85,10 +87,19 @@ internal sealed class ChaosSystem : IAsyncDisposable
         };
         var logDir = Path.Combine(RepositoryRoot.Find(), "artifacts", "chaos", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         var system = new ChaosSystem(database, broker, environment, apiEnvironment, apiEnvironment["ASPNETCORE_URLS"] + "/", key, logDir);
-        await system.StartApiAsync();
-        for (var i = 0; i < settings.Workers; i++)
-            system.Workers.Add(await system.StartWorkerAsync());
-        return system;
+        try
+        {
+            await system.StartApiAsync();
+            for (var i = 0; i < settings.Workers; i++)
+                system.Workers.Add(await system.StartWorkerAsync());
+            return system;
+        }
+        catch
+        {
+            // A process that started must not outlive the failed run.
+            await system.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Fault 1: SIGKILL to worker <paramref name="index"/>, and a replacement started as an orchestrator would.</summary>
@@ -145,13 +156,26 @@ internal sealed class ChaosSystem : IAsyncDisposable
             now = await management.ConsumerCountAsync();
         }
         while (now >= before && paused.Elapsed < longest);
+        var stopped = paused.Elapsed;
         worker.Resume();
+        // Back to as many consumers as before: the resumed worker consumes again (MassTransit reopened its channel).
+        var resumed = System.Diagnostics.Stopwatch.StartNew();
+        var after = now;
+        while (after < before && resumed.Elapsed < longest && !worker.HasExited)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            after = await management.ConsumerCountAsync();
+        }
+        var outcome = worker.HasExited ? $"it EXITED with {worker.ExitCode}" : $"consumers {after} after {resumed.Elapsed.TotalSeconds:0} s";
         return string.Create(CultureInfo.InvariantCulture,
-            $"SIGSTOP {worker.Name} for {paused.Elapsed.TotalSeconds:0} s (analyze-frame consumers {before} → {now}: {(now < before ? "the broker's consumer timeout closed its channel" : "NOT timed out")}); SIGCONT");
+            $"SIGSTOP {worker.Name} for {stopped.TotalSeconds:0} s (analyze-frame consumers {before} → {now}: {(now < before ? "the broker's consumer timeout closed its channel" : "NOT timed out")}); SIGCONT; {outcome}");
     }
 
+    /// <summary>Processes that ended although nobody killed them: name and exit code.</summary>
+    public IEnumerable<string> Exited => Workers.Append(Api).Where(p => p.HasExited).Select(p => $"{p.Name} exited with {p.ExitCode}");
+
     /// <summary>Every service process's output so far (for failure messages and counting log lines).</summary>
-    public IEnumerable<ServiceProcess> AllProcesses => _retired.Concat(Workers).Append(Api);
+    public IEnumerable<ServiceProcess> AllProcesses => _retired.Concat(Workers).Append(Api).OfType<ServiceProcess>();
 
     /// <summary>Kills every process and drops the database (the containers go when this process exits).</summary>
     public async ValueTask DisposeAsync()
@@ -169,6 +193,7 @@ internal sealed class ChaosSystem : IAsyncDisposable
             Name = name,
             Environment = [.. PipelineProcesses.ServiceDefaults, .. _apiEnvironment],
             LogFile = Path.Combine(LogDir, name + ".log"),
+            OwnSession = true,
         }, PipelineProcesses.ApiReady);
     }
 
@@ -178,6 +203,7 @@ internal sealed class ChaosSystem : IAsyncDisposable
         return PipelineProcesses.StartAsync(PipelineProcesses.WorkerOptions(name, _environment) with
         {
             LogFile = Path.Combine(LogDir, name + ".log"),
+            OwnSession = true,
         }, PipelineProcesses.WorkerReady);
     }
 }

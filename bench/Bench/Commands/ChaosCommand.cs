@@ -26,9 +26,10 @@ public static class ChaosCommand
         var concurrency = CliOptions.Int("--concurrency", "Frames in flight per worker (Worker:Concurrency)", defaults.WorkerConcurrency, min: 1, max: 64);
         var timeout = CliOptions.Int("--consumer-timeout", "RabbitMQ consumer timeout on analyze-frame for this run, seconds", defaults.ConsumerTimeoutSeconds, min: 5, max: 1800);
         var keyRate = CliOptions.Int("--key-rate-limit", "The Api's per-key rate limit for this run, requests/s", defaults.KeyRateLimit, min: 1);
+        var drain = CliOptions.Int("--drain-timeout", "Longest wait after the last post for every accepted frame to settle, seconds", 600, min: 10);
         var command = new Command("chaos", "Reliability: one run of real photos through every fault in turn; prints lost, duplicated, refused and retried work")
         {
-            n, rate, workers, concurrency, timeout, keyRate,
+            n, rate, workers, concurrency, timeout, keyRate, drain,
         };
         command.SetAction(async (r, ct) =>
         {
@@ -36,6 +37,7 @@ public static class ChaosCommand
             {
                 Photos = r.GetValue(n), Rate = r.GetValue(rate) ?? defaults.Rate, Workers = r.GetValue(workers), WorkerConcurrency = r.GetValue(concurrency),
                 ConsumerTimeoutSeconds = r.GetValue(timeout), KeyRateLimit = r.GetValue(keyRate),
+                DrainTimeout = TimeSpan.FromSeconds(r.GetValue(drain)),
             };
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"starting PostgreSQL ({ContainerImages.Postgres}) and RabbitMQ ({ContainerImages.RabbitMq}) containers, the Api and {settings.Workers} workers"));
