@@ -14,7 +14,7 @@ public sealed class ChaosRunTests(ITestOutputHelper output)
     [SharedDataFact]
     public async Task EveryAcceptedFrameIsDoneExactlyOnceThroughEveryFault()
     {
-        var settings = new ChaosSettings(Photos: 150, Rate: 5, ConsumerTimeoutSeconds: 20, RepeatEvery: 10, VideoFrames: 10,
+        var settings = new ChaosSettings(Photos: 150, Rate: 5, ConsumerTimeoutSeconds: 45, RepeatEvery: 10, VideoFrames: 10,
             DrainTimeout: TimeSpan.FromMinutes(4));
         using var log = new StringWriter();
         var report = await ChaosRun.RunAsync(settings, log);

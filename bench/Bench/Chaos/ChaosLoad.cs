@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using FaceAspire.ApiClient;
+using FaceAspire.Cli.Import;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
 
 namespace FaceAspire.Bench.Chaos;
 
@@ -15,7 +15,7 @@ public sealed record ChaosPost(ChaosPhoto Photo, Guid? FrameId, bool Duplicate, 
 
 /// <summary>
 /// Posts the photos at a steady rate through the shared typed client (<see cref="FaceAspireApiClient"/>, raw image
-/// bodies) with Microsoft.Extensions.Http.Resilience's standard handler, as a console tool adds it, with more retries
+/// bodies) with the pipeline the CLI's import uses (<see cref="ApiResilience"/>: the standard handler), with more retries
 /// and a longer total timeout than its defaults (an Api restart takes seconds). Each post runs on its own, so a slow or
 /// retried one does not hold back the schedule. Every retry is recorded (<see cref="Retries"/>) from the retry
 /// strategy's <c>OnRetry</c>: the cause, the answer's <c>Retry-After</c>, and the delay the strategy chose.
@@ -36,7 +36,7 @@ internal sealed class ChaosLoad : IDisposable
         {
             o.BaseAddress = new Uri(apiUrl);
             o.ApiKey = key;
-        }).AddStandardResilienceHandler(o =>
+        }).AddApiResilience(o =>
         {
             o.Retry.MaxRetryAttempts = retries;
             o.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(3);

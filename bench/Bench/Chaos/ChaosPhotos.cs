@@ -49,6 +49,7 @@ public sealed class ChaosPhotos
         var files = ImageFiles.Expand([SharedData.PathOf("identities"), SharedData.PathOf("emotions"), SharedData.PathOf("groups")])
             .Select(f => (Name: Path.GetRelativePath(SharedData.Root!, f), Content: File.ReadAllBytes(f), ContentType: ImageFiles.ContentType(f)))
             .Concat(VideoFrames(videoFrames))
+            .Where(f => !TooLongToAnalyse.Contains(Path.GetFileName(f.Name)))
             .ToList();
         // Small sets (the test) still get several faces per photo: the group photos go first, the rest shuffled.
         var random = new Random(seed);
@@ -93,6 +94,13 @@ public sealed class ChaosPhotos
         }
         return result;
     }
+
+    /// <summary>
+    /// Pictures left out: hpc203_selfie.jpg holds 369 faces, whose analysis takes 34 s of CPU (74 s on the shared cores
+    /// here): longer than the run's consumer timeout, so the broker takes it from every worker before it is acknowledged
+    /// and it is never done (docs/reliability.md).
+    /// </summary>
+    public static IReadOnlySet<string> TooLongToAnalyse { get; } = new HashSet<string>(StringComparer.Ordinal) { "hpc203_selfie.jpg" };
 
     private static bool IsJpeg(byte[] content) => content.Length > 2 && content[0] == 0xFF && content[1] == 0xD8;
 

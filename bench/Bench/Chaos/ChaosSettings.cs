@@ -5,7 +5,7 @@ namespace FaceAspire.Bench.Chaos;
 /// <param name="Rate">Posts started per second, steadily (default 8).</param>
 /// <param name="Workers">Worker processes (at least 2: one is killed, one paused).</param>
 /// <param name="WorkerConcurrency">Frames in flight per worker (Worker:Concurrency).</param>
-/// <param name="ConsumerTimeoutSeconds">RabbitMQ's consumer timeout on analyze-frame for this run (default 30 s; the
+/// <param name="ConsumerTimeoutSeconds">RabbitMQ's consumer timeout on analyze-frame for this run (default 60 s; the
 /// broker's default is 1,800 s).</param>
 /// <param name="KeyRateLimit">The Api's per-key rate limit for this run, requests/s (RateLimiting:PerKeyPerSecond and
 /// PerKeyBurst); above the post rate, so only bursts (clients retrying together after an outage) meet 429.</param>
@@ -19,7 +19,7 @@ public sealed record ChaosSettings(
     double Rate = 8,
     int Workers = 2,
     int WorkerConcurrency = 3,
-    int ConsumerTimeoutSeconds = 30,
+    int ConsumerTimeoutSeconds = 60,
     int KeyRateLimit = 12,
     int ClientRetries = 8,
     int RepeatEvery = 20,

@@ -146,7 +146,14 @@ internal sealed class ChaosSystem : IAsyncDisposable
     public async Task<string> PauseWorkerAsync(int index, ChaosBroker management, TimeSpan longest)
     {
         var worker = Workers[index];
+        // Every worker consuming first (after the earlier faults one may still be reconnecting), so the paused one
+        // holds deliveries the timeout can take from it.
         var before = await management.ConsumerCountAsync();
+        for (var wait = 0; before < Workers.Count && wait < 60; wait++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            before = await management.ConsumerCountAsync();
+        }
         worker.Suspend();
         var paused = System.Diagnostics.Stopwatch.StartNew();
         int now;
