@@ -31,6 +31,7 @@ public sealed class ChaosRunTests(ITestOutputHelper output)
         Assert.Equal(0, report.SplitPictures);
         Assert.Equal(0, report.Lost);
         Assert.Empty(report.ProcessedTwice);
+        Assert.Equal(report.Frames.Count(f => f.Status == "done"), report.DoneEvents);
         Assert.Empty(report.IngestedTwice);
         Assert.Empty(report.Mismatches);
         Assert.Empty(report.ErrorQueues);

@@ -65,10 +65,15 @@ internal sealed class ChaosAudit(NpgsqlDataSource db)
          WHERE message_type LIKE '%.AnalyzeFrame' GROUP BY 1 HAVING count(*) > 1
         """);
 
-    /// <summary>How many outbox rows were sent more than once (a relay's at-least-once resend; harmless to idempotent consumers).</summary>
-    public async Task<long> OutboxRowsWithFailedSendsAsync()
+    /// <summary><c>FrameAnalyzed</c> (status done) outbox rows of <paramref name="ids"/>: one per done frame when nothing
+    /// was processed twice; shows that <see cref="ProcessedTwiceAsync"/> looks at rows that exist.</summary>
+    public async Task<long> DoneEventsAsync(Guid[] ids)
     {
-        await using var command = db.CreateCommand("SELECT count(*) FROM outbox_messages WHERE attempts > 0");
+        await using var command = db.CreateCommand("""
+            SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%.FrameAnalyzed' AND body->>'status' = 'done'
+               AND (body->>'frameId')::uuid = ANY(@ids)
+            """);
+        command.Parameters.AddWithValue("ids", ids);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

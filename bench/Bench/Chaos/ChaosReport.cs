@@ -15,7 +15,7 @@ public sealed class ChaosReport
 {
     internal ChaosReport(ChaosSettings settings, ChaosPost[] posts, ChaosRetry[] retries, List<string> faults,
         Dictionary<Guid, StoredFrame> stored, Dictionary<int, CalmResult> calm, Dictionary<Guid, string> processedTwice,
-        Dictionary<Guid, string> ingestedTwice, long claimedAgain, Dictionary<string, Dictionary<string, int>> errorQueues,
+        long doneEvents, Dictionary<Guid, string> ingestedTwice, long claimedAgain, Dictionary<string, Dictionary<string, int>> errorQueues,
         TimeSpan postingTime, TimeSpan? drainTime, int redeliveriesAbsorbed)
     {
         Settings = settings;
@@ -23,6 +23,7 @@ public sealed class ChaosReport
         Retries = retries;
         Faults = faults;
         ProcessedTwice = processedTwice;
+        DoneEvents = doneEvents;
         IngestedTwice = ingestedTwice;
         ClaimedAgain = claimedAgain;
         ErrorQueues = errorQueues;
@@ -58,6 +59,8 @@ public sealed class ChaosReport
     public int Lost { get; }
     /// <summary>Frames whose analysis committed more than once, with the evidence: must be empty.</summary>
     public Dictionary<Guid, string> ProcessedTwice { get; }
+    /// <summary><c>FrameAnalyzed</c> (done) outbox rows of the accepted frames: one per done frame.</summary>
+    public long DoneEvents { get; }
     /// <summary>Pictures stored twice or frames queued twice by ingest: must be empty.</summary>
     public Dictionary<Guid, string> IngestedTwice { get; }
     /// <summary>Accepted frames a worker claimed more than once (a redelivery after a fault, or a retry).</summary>
@@ -104,7 +107,7 @@ public sealed class ChaosReport
         o.WriteLine($"failed      {Frames.Count(f => f.Status == FrameStatus.Failed)}" + string.Concat(Frames.Where(f => f.Status == FrameStatus.Failed)
             .GroupBy(f => Cut(f.Error ?? "", 120)).Select(g => $"\n  {g.Count()} × {g.Key}")));
         o.WriteLine($"lost        {Lost}");
-        o.WriteLine($"processed twice {ProcessedTwice.Count}" + string.Concat(ProcessedTwice.Take(10).Select(kv => $"\n  {kv.Key}: {kv.Value}")));
+        o.WriteLine($"processed twice {ProcessedTwice.Count} ({DoneEvents} FrameAnalyzed(done) outbox rows for {done} done frames)" + string.Concat(ProcessedTwice.Take(10).Select(kv => $"\n  {kv.Key}: {kv.Value}")));
         o.WriteLine($"ingested twice  {IngestedTwice.Count}" + string.Concat(IngestedTwice.Take(10).Select(kv => $"\n  {kv.Key}: {kv.Value}")));
         o.WriteLine($"redelivered and absorbed: {ClaimedAgain} frames claimed again; {RedeliveriesAbsorbed} deliveries found their frame stored already");
         o.WriteLine($"faces/emotions per frame vs calm: {AcceptedFrames - Mismatches.Count} equal, {Mismatches.Count} differ" +

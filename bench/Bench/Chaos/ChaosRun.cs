@@ -52,7 +52,7 @@ public static class ChaosRun
         var calm = CalmBaseline.Analyse(photos.Pictures, posts.Where(p => p.FrameId is not null).Select(p => p.Photo.Picture));
         var stored = await audit.FramesAsync(accepted);
         return new ChaosReport(settings, posts, [.. load.Retries], faultLog, stored, calm,
-            await audit.ProcessedTwiceAsync(), await audit.IngestedTwiceAsync(), await audit.ClaimedAgainAsync(accepted),
+            await audit.ProcessedTwiceAsync(), await audit.DoneEventsAsync(accepted), await audit.IngestedTwiceAsync(), await audit.ClaimedAgainAsync(accepted),
             await broker.ErrorQueuesAsync(), postingTime, drained ? drainTime : null,
             system.AllProcesses.Sum(p => p.Count("(another delivery had already stored it)") + p.Count("was already done")));
     }
