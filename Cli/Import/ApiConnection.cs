@@ -9,7 +9,7 @@ namespace FaceAspire.Cli.Import;
 /// <summary>How the CLI reaches the Api: <c>--api URL --key KEY</c>, else env FACEASPIRE_API / FACEASPIRE_API_KEY,
 /// else <c>.run/endpoints.json</c> written by the AppHost (searched from the working directory upwards); then the shared
 /// <see cref="FaceAspireApiClient"/> with the standard resilience handler (retries with backoff on connection errors,
-/// 5xx, 408 and 429, honouring Retry-After).</summary>
+/// 5xx, 408 and 429, honouring Retry-After, and through an open circuit: <see cref="ApiResilience"/>).</summary>
 public sealed class ApiConnection
 {
     /// <summary><c>--api URL</c>: the Api's base URL, an absolute http(s) URL.</summary>
@@ -54,7 +54,7 @@ public sealed class ApiConnection
         {
             o.BaseAddress = url;
             o.ApiKey = apiKey;
-        }).AddStandardResilienceHandler();
+        }).AddApiResilience();
         return services.BuildServiceProvider();
     }
 

@@ -23,7 +23,8 @@ namespace FaceAspire.Worker.Pipeline;
 /// <para>
 /// With <see cref="AnalysisScope.Host"/> (the default), each thread also takes its <see cref="HostSlot"/> for the
 /// analysis, so every worker process on the same CPUs shares the slots: N processes run at most
-/// <see cref="Slots"/> analyses at once between them, not N × <see cref="Slots"/>.
+/// <see cref="Slots"/> analyses at once between them, not N × <see cref="Slots"/>; a slot held past
+/// <see cref="HostSlot.Patience"/> by a frozen process is run without.
 /// </para>
 /// </summary>
 public sealed class AnalysisGate : IDisposable
@@ -98,7 +99,7 @@ public sealed class AnalysisGate : IDisposable
             if (!work.TryStart())
                 continue;
             Interlocked.Increment(ref _busy);
-            shared?.Enter();
+            var held = shared?.Enter() ?? false;
             try
             {
                 work.Run();
@@ -109,7 +110,8 @@ public sealed class AnalysisGate : IDisposable
                 // AvailableSlots too low (it used to be freed after: fresh-clone CI, 2026-12-06).
                 Interlocked.Decrement(ref _busy);
                 work.Complete();
-                shared?.Exit();
+                if (held)
+                    shared!.Exit();
             }
         }
     }

@@ -44,21 +44,33 @@ public sealed class HostSlot : IDisposable
     /// <summary>The mutex's name: processes on other CPU sets use other names and never wait for each other.</summary>
     public string Name { get; }
 
-    /// <summary>Blocks until this thread holds the slot.</summary>
-    public void Enter()
+    /// <summary>
+    /// How long <see cref="Enter"/> waits for a slot another process holds: 5 s, far longer than an analysis (tens of
+    /// milliseconds; seconds for a crowd of hundreds of faces) and far shorter than RabbitMQ's consumer timeout. A holder
+    /// that keeps it longer is frozen (SIGSTOP, a debugger, a suspended container): the chaos run saw one paused worker
+    /// stall its sibling's analyses until the broker's consumer timeout closed the sibling's channel too.
+    /// </summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Blocks until this thread holds the slot (true), or for at most <see cref="Patience"/> (false: the caller runs its
+    /// analysis without the slot, since sharing the cores is an optimisation, never a condition for progress).
+    /// </summary>
+    public bool Enter()
     {
         try
         {
-            _mutex.WaitOne();
+            return _mutex.WaitOne(Patience);
         }
         catch (AbandonedMutexException)
         {
             // Its holder died (a killed worker): the slot is ours now, and what the holder was doing is not shared state.
+            return true;
         }
     }
 
     /// <summary>
-    /// Frees the slot, then yields the core. A freed mutex goes to whichever thread asks first: without the yield, this
+    /// Frees the slot (call it only after an <see cref="Enter"/> that returned true), then yields the core. A freed mutex goes to whichever thread asks first: without the yield, this
     /// thread would take it again for its next analysis before the waiting process had run.
     /// </summary>
     public void Exit()

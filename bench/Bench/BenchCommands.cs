@@ -6,11 +6,11 @@ namespace FaceAspire.Bench;
 /// <summary>The bench's commands: throughput and accuracy figures, printed; nothing here runs in production.</summary>
 public static class BenchCommands
 {
-    /// <summary>The root command: <c>vision</c>, <c>ingest</c>, <c>calibrate-identity</c>, <c>evaluate-emotions</c>.</summary>
+    /// <summary>The root command: <c>vision</c>, <c>ingest</c>, <c>calibrate-identity</c>, <c>evaluate-emotions</c>, <c>chaos</c>.</summary>
     public static RootCommand Create() => new("""
         FaceAspire benchmarks and evaluations: each prints its figures (ratios are taken within one run).
         Models come from models/manifest.json (run models/fetch.sh first); photos from ../shared/data (FACEASPIRE_SHARED).
-        `ingest` without --url starts PostgreSQL and RabbitMQ containers: run it under bash infra/with-containers.sh.
+        `ingest` without --url and `chaos` start PostgreSQL and RabbitMQ containers: run them under bash infra/with-containers.sh.
         The end-to-end and identity-match benches are tests/Worker.Bench. Exit codes: 0 done, 1 failed, 2 wrong command line.
         """)
     {
@@ -20,5 +20,6 @@ public static class BenchCommands
         EvaluateIdentityCommand.Create(),
         GateCurveCommand.Create(),
         EvaluateEmotionsCommand.Create(),
+        ChaosCommand.Create(),
     };
 }

@@ -12,6 +12,7 @@ public sealed class BenchCommandLineTests
     [InlineData("ingest", "ingest [options]")]
     [InlineData("calibrate-identity", "calibrate-identity [options]")]
     [InlineData("evaluate-emotions", "evaluate-emotions <DIR> [options]")]
+    [InlineData("chaos", "chaos [options]")]
     public async Task EveryCommandHasHelp(string command, string usage)
     {
         var (code, output, error) = await RunAsync([.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
@@ -30,6 +31,8 @@ public sealed class BenchCommandLineTests
     [InlineData("ingest --url http://127.0.0.1:5180", "--key is required with --url.")]
     [InlineData("evaluate-emotions .", "Option '--labels' is required.")]
     [InlineData("evaluate-emotions . --labels x.csv --margin wide", "--margin must be a number, got 'wide'.")]
+    [InlineData("chaos --workers 1", "--workers must be between 2 and 8, got 1.")]
+    [InlineData("chaos --rate 0", "--rate must be in (0, 1000].")]
     public async Task AMistakeIsAUsageErrorThatSaysWhat(string commandLine, string message)
     {
         var (code, output, error) = await RunAsync(commandLine.Split(' '));

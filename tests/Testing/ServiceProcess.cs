@@ -33,7 +33,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Name { get; }
 
     /// <summary>The process id (of <c>dotnet</c>, which runs the service in-process; <c>taskset</c>, when
-    /// <see cref="ServiceProcessOptions.Cpus"/> is set, becomes it by exec).</summary>
+    /// <see cref="ServiceProcessOptions.Cpus"/> is set, and <c>setsid</c> with <see cref="ServiceProcessOptions.OwnSession"/>,
+    /// become it by exec).</summary>
     public int Pid => _process.Id;
 
     /// <summary>True once the process has exited.</summary>
@@ -57,16 +58,18 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static ServiceProcess Start(ServiceProcessOptions options)
     {
         var dll = BuiltService.Dll(options.Project);
-        var psi = new ProcessStartInfo(options.Cpus is null ? "dotnet" : "taskset")
+        // setsid and taskset each set up the process and exec the next program, so the pid stays the service's.
+        string[] launcher = [.. options.OwnSession ? ["setsid"] : Array.Empty<string>(),
+            .. options.Cpus is null ? Array.Empty<string>() : ["taskset", "-c", options.Cpus], "dotnet"];
+        var psi = new ProcessStartInfo(launcher[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = options.WorkingDirectory ?? Path.GetDirectoryName(dll)!,
         };
-        if (options.Cpus is not null)
-            foreach (var argument in new[] { "-c", options.Cpus, "dotnet" })
-                psi.ArgumentList.Add(argument);
+        foreach (var argument in launcher.Skip(1))
+            psi.ArgumentList.Add(argument);
         psi.ArgumentList.Add(dll);
         foreach (var argument in options.Arguments)
             psi.ArgumentList.Add(argument);

@@ -48,4 +48,13 @@ public sealed record ServiceProcessOptions(string Project)
     /// from them at start (a process pinned later keeps the sizes it chose for every CPU).
     /// </summary>
     public string? Cpus { get; init; }
+
+    /// <summary>
+    /// When true, the process starts in a session (and process group) of its own (<c>setsid dotnet …</c>; setsid execs,
+    /// so <see cref="ServiceProcess.Pid"/> is still the service's). Sharing the caller's process group, a process
+    /// stopped with <see cref="ServiceProcess.Suspend"/> can be sent SIGHUP by the kernel (and die, exit code 129) when
+    /// another member of the group exits while the group has no parent in another group of its session, as when the
+    /// caller runs detached from its terminal: POSIX's orphaned process group rule.
+    /// </summary>
+    public bool OwnSession { get; init; }
 }

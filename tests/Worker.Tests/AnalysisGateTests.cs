@@ -126,6 +126,40 @@ public sealed class AnalysisGateTests
     }
 
     [Fact]
+    public async Task AHostSlotHeldByAFrozenProcessIsWaitedForAtMostItsPatience()
+    {
+        // A holder that keeps its slot and does nothing, as a worker stopped with SIGSTOP mid-analysis does.
+        using var release = new ManualResetEventSlim();
+        using var held = new ManualResetEventSlim();
+        var holder = new Thread(() =>
+        {
+            using var slot = new HostSlot(0);
+            slot.Enter();
+            held.Set();
+            release.Wait();
+            slot.Exit();
+        });
+        holder.Start();
+        held.Wait();
+        try
+        {
+            using var gate = new AnalysisGate(1, AnalysisScope.Host);
+            var watch = Stopwatch.StartNew();
+
+            var next = gate.RunAsync(() => 7);
+
+            Assert.Same(next, await Task.WhenAny(next, Task.Delay(HostSlot.Patience + Patience)));
+            Assert.Equal(7, await next);
+            Assert.True(watch.Elapsed >= HostSlot.Patience - TimeSpan.FromMilliseconds(50), $"ran after {watch.Elapsed}, before the holder's patience ran out");
+        }
+        finally
+        {
+            release.Set();
+            holder.Join();
+        }
+    }
+
+    [Fact]
     public void ASlotCountBelowOneIsRejected() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new AnalysisGate(0));
 

@@ -152,45 +152,21 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
         return body[0].GetProperty("id").GetGuid();
     }
 
-    /// <summary>
-    /// Settings every service process of these tests starts with (the caller's environment overrides them): production
-    /// configuration, and single-line console logs at Information, since the tests count lines such as <c> done: </c>.
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> ServiceDefaults { get; } = new Dictionary<string, string>
-    {
-        ["DOTNET_ENVIRONMENT"] = "Production",
-        ["Logging__Console__FormatterName"] = "simple",
-        ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-        ["Logging__LogLevel__Default"] = "Information",
-    };
+    /// <summary>Settings every service process of these tests starts with (<see cref="PipelineProcesses.ServiceDefaults"/>).</summary>
+    public static IReadOnlyDictionary<string, string> ServiceDefaults => PipelineProcesses.ServiceDefaults;
 
-    /// <summary>
-    /// Starts a worker process (not tracked: the caller disposes it) and waits until its bus has started, i.e. its
-    /// consumers are bound to their queues.
-    /// </summary>
-    /// <param name="name">Label for messages.</param>
-    /// <param name="environment">Configuration as env vars, e.g. from <see cref="WorkerEnvironment"/>.</param>
-    /// <param name="cpus">The CPUs it starts on (<see cref="ServiceProcessOptions.Cpus"/>); every CPU when null.</param>
-    /// <exception cref="TimeoutException">No "Bus started" within 90 s, or the worker exited (output attached).</exception>
+    /// <summary>Starts a worker process (not tracked: the caller disposes it); see <see cref="PipelineProcesses.StartWorkerAsync"/>.</summary>
     public static Task<ServiceProcess> StartWorkerProcessAsync(string name, IReadOnlyDictionary<string, string> environment, string? cpus = null) =>
-        StartServiceAsync(WorkerProcessOptions(name, environment) with { Cpus = cpus }, "Bus started");
+        PipelineProcesses.StartWorkerAsync(name, environment, cpus);
 
-    /// <summary>
-    /// How a worker process is started: the Worker project with <see cref="ServiceDefaults"/>, then
-    /// <paramref name="environment"/> (e.g. from <see cref="WorkerEnvironment"/>). For tests that start one without
-    /// waiting for its bus, such as a worker expected to refuse its settings.
-    /// </summary>
+    /// <summary>How a worker process is started (<see cref="PipelineProcesses.WorkerOptions"/>): for tests that start one
+    /// without waiting for its bus, such as a worker expected to refuse its settings.</summary>
     public static ServiceProcessOptions WorkerProcessOptions(string name, IReadOnlyDictionary<string, string> environment) =>
-        // A port of its own for the health endpoints: Kestrel's default (5000) fits one worker per machine.
-        new("Worker") { Name = name, ListenOnFreePort = true, Environment = [.. ServiceDefaults, .. environment] };
+        PipelineProcesses.WorkerOptions(name, environment);
 
-    /// <summary>
-    /// Starts a service process (Worker or Api; <see cref="ServiceDefaults"/> are the caller's to add) and waits until
-    /// it prints <paramref name="readyText"/>; it is killed if it does not.
-    /// </summary>
-    /// <exception cref="TimeoutException">Not within 90 s, or the process exited first (output attached).</exception>
+    /// <summary>Starts a service process and waits for <paramref name="readyText"/> (<see cref="PipelineProcesses.StartAsync"/>).</summary>
     public static Task<ServiceProcess> StartServiceAsync(ServiceProcessOptions options, string readyText) =>
-        ServiceProcess.StartAsync(options, p => p.WaitForOutputAsync(readyText, TimeSpan.FromSeconds(90)));
+        PipelineProcesses.StartAsync(options, readyText);
 
     /// <summary>
     /// Accepts an image through Core's <see cref="FrameIngest"/> as the Api does (frame row, bytes and the
