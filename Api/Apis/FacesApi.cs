@@ -1,3 +1,4 @@
+using FaceAspire.Core.Security;
 using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Api.Queries;
 using FaceAspire.Core.Data;
@@ -42,13 +43,13 @@ public static class FacesApi
     }
 
     /// <summary>200 image/jpeg; 404 ProblemDetails when the face is unknown or has no crop.</summary>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFaceCrop(Guid id, FaceDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFaceCrop(Guid id, FaceDbContext db, ImageSealer sealer, CancellationToken cancellationToken)
     {
         var face = await db.Faces.AsNoTracking().Where(f => f.Id == id).Select(f => new { f.Crop }).FirstOrDefaultAsync(cancellationToken);
         if (face is null)
             return TypedResults.Problem($"No face with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Face not found");
         if (face.Crop is not { Length: > 0 } crop)
             return TypedResults.Problem($"Face {id} has no stored crop.", statusCode: StatusCodes.Status404NotFound, title: "Crop not found");
-        return TypedResults.File(crop, "image/jpeg");
+        return TypedResults.File(sealer.Open(crop, SealedColumns.FaceCrop), "image/jpeg");
     }
 }

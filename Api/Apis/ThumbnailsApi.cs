@@ -1,3 +1,4 @@
+using FaceAspire.Core.Security;
 using FaceAspire.Api.Mood;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
@@ -37,11 +38,11 @@ public static class ThumbnailsApi
     /// <c>Retry-After</c>: too many first requests are waiting, or no worker answered in time.
     /// </summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetThumbnail(Guid id, FaceDbContext db, IOptions<ApiOptions> options,
-        IOptions<MoodOptions> requests, ThumbnailGate gate, IRequestClient<MakeThumbnail> client, HttpResponse response,
+        IOptions<MoodOptions> requests, ThumbnailGate gate, IRequestClient<MakeThumbnail> client, ImageSealer sealer, HttpResponse response,
         CancellationToken cancellationToken)
     {
         var images = db.FrameImages.AsNoTracking().Where(i => i.FrameId == id);
-        var thumbnail = await images.Select(i => i.Thumbnail).FirstOrDefaultAsync(cancellationToken);
+        var thumbnail = sealer.OpenOrNull(await images.Select(i => i.Thumbnail).FirstOrDefaultAsync(cancellationToken), SealedColumns.FrameThumbnail);
         if (thumbnail is null)
         {
             using var turn = await gate.EnterAsync(cancellationToken);
@@ -53,7 +54,7 @@ public static class ThumbnailsApi
             }
             var stored = await images.Select(i => new { HasContent = i.Content.Length > 0, i.Thumbnail }).FirstOrDefaultAsync(cancellationToken);
             if (stored?.Thumbnail is { } made)
-                thumbnail = made;
+                thumbnail = sealer.Open(made, SealedColumns.FrameThumbnail);
             else if (stored is not { HasContent: true })
                 return TypedResults.Problem($"Frame {id} has no stored image.", statusCode: 404, title: "No thumbnail");
             else

@@ -15,7 +15,7 @@ namespace FaceAspire.Admin.BrowserTests;
 public sealed class PhotoImporter(NpgsqlDataSource dataSource) : IDisposable
 {
     private readonly FaceAnalyzer _analyzer = new(new VisionOptions());
-    private readonly FrameIngest _ingest = new(dataSource);
+    private readonly FrameIngest _ingest = new(dataSource, FaceAspire.Testing.TestEncryption.Sealer);
     private readonly FrameWriter _writer = CreateWriter(dataSource);
 
     /// <summary>Imports one photo; returns the frame id and the number of faces stored.</summary>
