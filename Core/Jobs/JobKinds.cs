@@ -15,8 +15,11 @@ public static class JobKinds
     /// <summary>Queues every failed frame again, except those whose image cannot be decoded or is missing.</summary>
     public const string Reprocess = "reprocess";
 
+    /// <summary>Re-wraps stored images' data keys under the current key-encryption key and seals legacy plain images.</summary>
+    public const string Reseal = "reseal";
+
     /// <summary>Every kind.</summary>
-    public static IReadOnlyList<string> All { get; } = [Retention, Recluster, Reindex, Reembed, Reprocess];
+    public static IReadOnlyList<string> All { get; } = [Retention, Recluster, Reindex, Reembed, Reprocess, Reseal];
 
     /// <summary>True for a known kind (ordinal, lower case).</summary>
     public static bool IsKnown(string kind) => All.Contains(kind, StringComparer.Ordinal);

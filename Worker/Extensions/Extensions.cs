@@ -51,6 +51,7 @@ public static class Extensions
         builder.Services.AddSingleton<IMaintenanceJob, ReindexJob>();
         builder.Services.AddSingleton<IMaintenanceJob, ReembedJob>();
         builder.Services.AddSingleton<IMaintenanceJob, ReprocessJob>();
+        builder.Services.AddSingleton<IMaintenanceJob, ResealJob>();
         builder.Services.AddHostedService<ReembedStarter>();
 
         builder.Services.AddHealthChecks().AddCheck<FaceDbHealthCheck>(FaceDbHealthCheck.Name, tags: ["ready"]);

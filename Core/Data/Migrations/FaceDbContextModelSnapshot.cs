@@ -127,6 +127,12 @@ namespace FaceAspire.Core.Data.Migrations
                     b.HasIndex("At")
                         .HasDatabaseName("ix_audit_log_at");
 
+                    b.HasIndex("Actor", "Id")
+                        .HasDatabaseName("ix_audit_log_actor_id");
+
+                    b.HasIndex("Subject", "Id")
+                        .HasDatabaseName("ix_audit_log_subject_id");
+
                     b.ToTable("audit_log", (string)null);
                 });
 
@@ -550,7 +556,7 @@ namespace FaceAspire.Core.Data.Migrations
 
                     b.ToTable("jobs", null, t =>
                         {
-                            t.HasCheckConstraint("ck_jobs_kind", "kind IN ('retention', 'recluster', 'reindex', 'reembed', 'reprocess')");
+                            t.HasCheckConstraint("ck_jobs_kind", "kind IN ('retention', 'recluster', 'reindex', 'reembed', 'reprocess', 'reseal')");
 
                             t.HasCheckConstraint("ck_jobs_status", "status IN ('queued', 'running', 'done', 'failed')");
                         });
