@@ -1,3 +1,4 @@
+using FaceAspire.Api.Audit;
 using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Api.Queries;
 using FaceAspire.Core.Data;
@@ -13,7 +14,7 @@ public static class PersonsApi
     /// <summary>Maps <c>GET /api/persons</c> and <c>GET /api/persons/{id}</c> (API key required).</summary>
     public static IEndpointRouteBuilder MapPersonsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/persons").WithTags("Persons").RequireAuthorization();
+        var api = app.MapGroup("/api/persons").WithTags("Persons").RequireAuthorization().WithAccessAudit();
         api.MapGet("/", GetPersons)
             .WithName("GetPersons")
             .WithSummary("Persons, most recently seen first; filters source, emotion (any face), from/to (last seen), includeHidden; paging; CSV")
@@ -58,6 +59,7 @@ public static class PersonsApi
         var rows = await persons.OrderByDescending(p => p.LastSeen).ThenBy(p => p.Id).Skip(filter.Skip).Take(filter.PageSize)
             .ToListAsync(cancellationToken);
         var items = rows.Select(DtoMapping.ToDto).ToList();
+        AccessAudit.Note(request.HttpContext, new(csv ? "read.persons.csv" : "read.persons", filter.Person?.ToString(), items.Count));
         if (csv)
             return new CsvResult(CsvHeader, items.Select(p => new object?[] { p.Id, p.Name, p.CreatedAt, p.CoverFaceId, p.Hidden, p.FaceCount, p.LastSeen }),
                 total, "persons.csv");
@@ -67,7 +69,7 @@ public static class PersonsApi
 
     /// <summary>200 person with a page of faces (filters apply to the faces); 404 ProblemDetails for an unknown id.</summary>
     public static async Task<Results<Ok<PersonDetailDto>, ProblemHttpResult, ValidationProblem>> GetPerson(
-        Guid id, [AsParameters] ListQuery query, FaceDbContext db, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+        Guid id, [AsParameters] ListQuery query, FaceDbContext db, IOptions<ApiOptions> options, HttpContext context, CancellationToken cancellationToken)
     {
         query.Person = null;
         if (!query.TryParse(options.Value.MaxPageSize, out var filter, out var errors))
@@ -76,6 +78,7 @@ public static class PersonsApi
         if (person is null)
             return TypedResults.Problem($"No person with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Person not found");
         var faces = await FaceQueries.PageAsync(db, FaceQueries.Filter(db, filter with { Person = id }), filter, cancellationToken);
+        AccessAudit.Note(context, new("read.person", id.ToString(), faces.Items.Count));
         return TypedResults.Ok(new PersonDetailDto(person.ToDto(), faces));
     }
 }

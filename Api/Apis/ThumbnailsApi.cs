@@ -1,3 +1,4 @@
+using FaceAspire.Api.Audit;
 using FaceAspire.Core.Security;
 using FaceAspire.Api.Mood;
 using FaceAspire.Core.Contracts;
@@ -21,7 +22,7 @@ public static class ThumbnailsApi
     /// <summary>Maps the route (API key required).</summary>
     public static IEndpointRouteBuilder MapThumbnailsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/frames/{id:guid}/thumbnail", GetThumbnail).WithTags("Frames").RequireAuthorization()
+        app.MapGet("/api/frames/{id:guid}/thumbnail", GetThumbnail).WithTags("Frames").RequireAuthorization().WithAccessAudit()
             .WithName("GetFrameThumbnail")
             .WithSummary("The frame's thumbnail (image/jpeg, longer side 300 px), made from the stored image on first request")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
@@ -77,6 +78,7 @@ public static class ThumbnailsApi
                 thumbnail = thumb!.Message.Jpeg;
             }
         }
+        AccessAudit.Note(response.HttpContext, new("read.frame.thumbnail", id.ToString(), 1));
         response.Headers.CacheControl = "private, max-age=86400";
         return TypedResults.File(thumbnail, "image/jpeg");
     }

@@ -81,7 +81,9 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
         var writer = Writer();
         var claim = await writer.ClaimAsync(ingest.FrameId);
         Assert.Equal((FrameStatus.Queued, 1, "image/png"), (claim!.Status, claim.Attempts, claim.ContentType));
-        Assert.Equal(bytes, claim.Content);
+        // The claim hands over the stored (sealed) bytes; the worker opens them.
+        Assert.True(FaceAspire.Core.Security.ImageSealer.IsSealed(claim.Content));
+        Assert.Equal(bytes, FaceAspire.Testing.TestEncryption.Sealer.Open(claim.Content, FaceAspire.Core.Security.SealedColumns.FrameContent));
         var again = await writer.ClaimAsync(ingest.FrameId);
         Assert.Equal((FrameStatus.Processing, 2), (again!.Status, again.Attempts));
         Assert.Null(await writer.ClaimAsync(Guid.NewGuid()));
