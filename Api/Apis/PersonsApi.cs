@@ -1,3 +1,4 @@
+using FaceAspire.Core.Privacy;
 using FaceAspire.Api.Audit;
 using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Api.Queries;
@@ -11,7 +12,7 @@ namespace FaceAspire.Api.Apis;
 /// <summary><c>/api/persons</c>: identities and their faces.</summary>
 public static class PersonsApi
 {
-    /// <summary>Maps <c>GET /api/persons</c> and <c>GET /api/persons/{id}</c> (API key required).</summary>
+    /// <summary>Maps <c>GET /api/persons</c>, <c>GET /api/persons/{id}</c> and <c>POST /api/persons/{id}/forget</c> (API key required).</summary>
     public static IEndpointRouteBuilder MapPersonsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/persons").WithTags("Persons").RequireAuthorization().WithAccessAudit();
@@ -24,6 +25,11 @@ public static class PersonsApi
             .WithName("GetPerson")
             .WithSummary("A person with one page of its faces (newest first)")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapPost("/{id:guid}/forget", Forget)
+            .WithName("ForgetPerson")
+            .WithSummary("Erases the person: faces, crops, embeddings, emotion rows, merge records, and the photos in which they are the only face; returns the counts")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -65,6 +71,23 @@ public static class PersonsApi
                 total, "persons.csv");
         request.HttpContext.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(new PageDto<PersonDto>(filter.Page, filter.PageSize, total, items));
+    }
+
+    /// <summary>
+    /// 200 with the counts of what was erased (<see cref="PersonForgetter"/>; one <c>person.forget</c> audit row with
+    /// the id and counts); 404 ProblemDetails for an unknown id. Not undoable.
+    /// </summary>
+    public static async Task<Results<Ok<ForgetResult>, ProblemHttpResult>> Forget(Guid id, PersonForgetter forgetter, HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Ok(await forgetter.ForgetAsync(id, AccessAudit.Actor(context.User), cancellationToken));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound, title: "Person not found");
+        }
     }
 
     /// <summary>200 person with a page of faces (filters apply to the faces); 404 ProblemDetails for an unknown id.</summary>

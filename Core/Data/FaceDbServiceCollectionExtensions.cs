@@ -18,7 +18,7 @@ public static class FaceDbServiceCollectionExtensions
     /// raw SQL; skipped when one is already registered), a pooled <see cref="IDbContextFactory{FaceDbContext}"/> plus a
     /// scoped <see cref="FaceDbContext"/> from it, <see cref="IdentityOptions"/> bound to section <c>"Identity"</c> and
     /// validated at start, and singletons <see cref="FaceStore"/>, <see cref="IdentityMatcher"/>,
-    /// <see cref="FrameWriter"/>, <see cref="FrameIngest"/> and the <see cref="Messaging.OutboxSignal"/> the writers
+    /// <see cref="FrameWriter"/>, <see cref="FrameIngest"/>, <see cref="Privacy.PersonForgetter"/> and the <see cref="Messaging.OutboxSignal"/> the writers
     /// wake this process's relay with, and encryption at rest (<see cref="Security.SecurityServiceCollectionExtensions.AddImageEncryption"/>:
     /// every process that reads or writes images needs the key-encryption key). Does not migrate: the MigrationService does, as the owner
     /// (<see cref="DatabaseMigrator.PrepareAsync"/>).
@@ -40,6 +40,7 @@ public static class FaceDbServiceCollectionExtensions
         services.TryAddSingleton<FrameWriter>();
         services.AddImageEncryption();
         services.TryAddSingleton<FrameIngest>();
+        services.TryAddSingleton<Privacy.PersonForgetter>();
         services.TryAddSingleton<Messaging.OutboxSignal>();
         return services;
     }

@@ -133,4 +133,36 @@ public sealed class QueryTests(QueryFixture api) : IClassFixture<QueryFixture>
         Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(api.Crop, await response.Content.ReadAsByteArrayAsync());
     }
+
+    [Fact]
+    public async Task EveryReadOfAPersonOrAnExportWritesOneAuditRowWithWhoWhatAndHowMany()
+    {
+        async Task<long> AuditRowsAsync(string action, Guid person) =>
+            await api.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = @a AND subject = @s", ("a", action), ("s", person.ToString()));
+
+        var before = await AuditRowsAsync("read.person", api.PersonA);
+        var person = await GetJsonAsync($"api/persons/{api.PersonA}?pageSize=2");
+        Assert.Equal(before + 1, await AuditRowsAsync("read.person", api.PersonA));
+        var row = await api.ScalarAsync<string>(
+            "SELECT actor || ' ' || (details->>'rows') || ' ' || (details->>'route') FROM audit_log WHERE action = 'read.person' AND subject = @s ORDER BY id DESC LIMIT 1",
+            ("s", api.PersonA.ToString()));
+        var faces = person.GetProperty("faces").GetProperty("items").GetArrayLength();
+        Assert.Equal($"api-key:{api.ApiKey[..Core.Data.Entities.ApiKey.PrefixLength]} {faces} GET /api/persons/{{id:guid}}", row);
+
+        // A CSV export: one row for the whole export, with its row count; never a row per exported line.
+        var csvBefore = await AuditRowsAsync("read.emotions.csv", api.PersonB);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/emotions?person={api.PersonB}");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        var csv = await (await api.Client.SendAsync(request)).Content.ReadAsStringAsync();
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length - 1;
+        Assert.True(lines > 0, csv);
+        Assert.Equal(csvBefore + 1, await AuditRowsAsync("read.emotions.csv", api.PersonB));
+        Assert.Equal(lines.ToString(System.Globalization.CultureInfo.InvariantCulture), await api.ScalarAsync<string>(
+            "SELECT details->>'rows' FROM audit_log WHERE action = 'read.emotions.csv' AND subject = @s ORDER BY id DESC LIMIT 1", ("s", api.PersonB.ToString())));
+
+        // Nothing served, nothing audited.
+        var unknown = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Client.GetAsync($"api/persons/{unknown}")).StatusCode);
+        Assert.Equal(0L, await AuditRowsAsync("read.person", unknown));
+    }
 }
