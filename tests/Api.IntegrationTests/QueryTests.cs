@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using FaceAspire.Core.Identity;
+using FaceAspire.Core.Data;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -164,5 +167,30 @@ public sealed class QueryTests(QueryFixture api) : IClassFixture<QueryFixture>
         var unknown = Guid.NewGuid();
         Assert.Equal(HttpStatusCode.NotFound, (await api.Client.GetAsync($"api/persons/{unknown}")).StatusCode);
         Assert.Equal(0L, await AuditRowsAsync("read.person", unknown));
+    }
+
+    [Fact]
+    public async Task ForgettingAPersonErasesItAndItsLonePhotosAndAnUnknownIdIs404()
+    {
+        // A third person on a photo of its own, so the fixture's persons stay as the other tests expect them.
+        var accepted = await api.App.Services.GetRequiredService<FrameIngest>()
+            .AcceptAsync(Photos.Variant(Photos.Obama, "forget me"), "image/jpeg", "cam-9", QueryFixture.Day(8), null);
+        var face = Embeddings.Face(Embeddings.RandomUnit(new Random(7)), "sad", 40, 50, "male", api.Crop);
+        await api.App.Services.GetRequiredService<FrameWriter>().WriteAsync(accepted.FrameId, 640, 480, "fr_feature@test", [face]);
+        var person = await api.ScalarAsync<Guid>("SELECT person_id FROM faces WHERE frame_id = @f", ("f", accepted.FrameId));
+
+        var response = await api.Client.PostAsync($"api/persons/{person}/forget", null);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        var counts = JsonDocument.Parse(body).RootElement;
+        Assert.Equal((1, 1, 1, 0), (counts.GetProperty("faces").GetInt32(), counts.GetProperty("emotionRows").GetInt32(),
+            counts.GetProperty("framesDeleted").GetInt32(), counts.GetProperty("framesKept").GetInt32()));
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Client.GetAsync($"api/persons/{person}")).StatusCode);
+        Assert.Equal(0L, await api.ScalarAsync<long>("SELECT count(*) FROM frames WHERE id = @f", ("f", accepted.FrameId)));
+        Assert.Equal(1L, await api.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'person.forget' AND subject = @s", ("s", person.ToString())));
+
+        var again = await api.Client.PostAsync($"api/persons/{person}/forget", null);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
     }
 }
