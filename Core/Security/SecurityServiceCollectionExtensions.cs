@@ -8,8 +8,8 @@ namespace FaceAspire.Core.Security;
 public static class SecurityServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <see cref="EncryptionOptions"/> to section <c>Encryption</c> and registers singletons <see cref="KeyRing"/>
-    /// and <see cref="ImageSealer"/>. The options are validated at start (<c>ValidateOnStart</c>): a process without a
+    /// Binds <see cref="EncryptionOptions"/> to section <c>Encryption</c> and registers singletons <see cref="KeyRing"/>,
+    /// <see cref="ImageSealer"/> and <see cref="ImageResealer"/> (which needs the process's <c>NpgsqlDataSource</c>). The options are validated at start (<c>ValidateOnStart</c>): a process without a
     /// key-encryption key stops at once with one message saying what to set, instead of failing at its first image.
     /// </summary>
     public static IServiceCollection AddImageEncryption(this IServiceCollection services)
@@ -18,6 +18,7 @@ public static class SecurityServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EncryptionOptions>, KeyValidator>());
         services.TryAddSingleton(sp => KeyRing.FromOptions(sp.GetRequiredService<IOptions<EncryptionOptions>>().Value));
         services.TryAddSingleton<ImageSealer>();
+        services.TryAddSingleton<ImageResealer>();
         return services;
     }
 
