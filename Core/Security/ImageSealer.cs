@@ -26,7 +26,7 @@ namespace FaceAspire.Core.Security;
 /// <para>
 /// Built on the BCL's <see cref="AesGcm"/> (OpenSSL underneath, AES-NI where the CPU has it) rather than a package:
 /// ASP.NET Core Data Protection keeps its own generated key ring (files every service must share, unencrypted on Linux
-/// unless a certificate protects them) and has no data key to re-wrap; ADR 0027 has the comparison. Random nonces
+/// unless a certificate protects them) and has no data key to re-wrap; ADR 0029 has the comparison. Random nonces
 /// under one KEK stay within NIST's 2³² wrap limit up to about four billion objects; rotate before that.
 /// </para>
 /// Thread-safe; one instance per process.
