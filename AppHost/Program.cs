@@ -20,6 +20,8 @@ var messaging = builder.AddRabbitMQ("messaging")
 // which connects as the owner, creates it with this password.
 var appRole = builder.AddAppRole(postgres, facedb);
 var devApiKey = builder.AddDevApiKey();
+// Wraps the data keys of stored images; every service that reads or writes images gets it, the database never does.
+var encryptionKey = builder.AddEncryptionKey();
 
 var migrations = builder.AddProject<Projects.MigrationService>("migrations")
     .WithReference(facedb)
@@ -30,6 +32,7 @@ var api = builder.AddProject<Projects.Api>("api")
     .WithReference(appRole.ConnectionString, "facedb")
     .WithReference(messaging)
     .WithEnvironment("Api__BootstrapApiKey", devApiKey)
+    .WithEnvironment("Encryption__Key", encryptionKey)
     .WaitFor(messaging)
     .WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health");
@@ -39,6 +42,7 @@ var worker = builder.AddProject<Projects.Worker>("worker")
     .WithReference(appRole.ConnectionString, "facedb")
     .WithReference(messaging)
     .WithHttpEndpoint(name: "health")
+    .WithEnvironment("Encryption__Key", encryptionKey)
     .WaitFor(messaging)
     .WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health", endpointName: "health");
@@ -49,6 +53,7 @@ var admin = builder.AddProject<Projects.Admin>("admin")
     .WithManagementConnection(messaging)
     .WithReference(api)
     .WithEnvironment("Admin__ApiKey", devApiKey)
+    .WithEnvironment("Encryption__Key", encryptionKey)
     .WaitFor(api)
     .WithHttpHealthCheck("/health");
 

@@ -1,3 +1,4 @@
+using FaceAspire.Core.Security;
 using Npgsql;
 
 namespace FaceAspire.Admin.Extensions;
@@ -15,13 +16,13 @@ public static class FaceImages
         return app;
     }
 
-    private static async Task<IResult> GetCropAsync(Guid id, NpgsqlDataSource dataSource, HttpContext context, CancellationToken ct)
+    private static async Task<IResult> GetCropAsync(Guid id, NpgsqlDataSource dataSource, ImageSealer sealer, HttpContext context, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("SELECT crop FROM faces WHERE id = @id");
         command.Parameters.AddWithValue("id", id);
         if (await command.ExecuteScalarAsync(ct) is not byte[] crop)
             return TypedResults.NotFound();
         context.Response.Headers.CacheControl = "private, max-age=86400";
-        return TypedResults.File(crop, "image/jpeg");
+        return TypedResults.File(sealer.Open(crop, SealedColumns.FaceCrop), "image/jpeg");
     }
 }

@@ -1,4 +1,5 @@
 using FaceAspire.Api.Auth;
+using FaceAspire.Api.Audit;
 using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Api.Queries;
 using FaceAspire.Core.Data;
@@ -15,7 +16,7 @@ public static class EmotionsApi
     /// <summary>Maps <c>GET /api/emotions</c> (API key required).</summary>
     public static IEndpointRouteBuilder MapEmotionsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/emotions").WithTags("Emotions").RequireAuthorization();
+        var api = app.MapGroup("/api/emotions").WithTags("Emotions").RequireAuthorization().WithAccessAudit();
         api.MapGet("/", GetEmotions)
             .RequireScope(ApiKeyScopes.Read)
             .WithName("GetEmotions")
@@ -40,6 +41,7 @@ public static class EmotionsApi
         var total = await rows.LongCountAsync(cancellationToken);
         var page = await rows.OrderByDescending(e => e.CapturedAt).ThenByDescending(e => e.Id).Skip(filter.Skip).Take(filter.PageSize)
             .ToListAsync(cancellationToken);
+        AccessAudit.Note(request.HttpContext, new(csv ? "read.emotions.csv" : "read.emotions", filter.Person?.ToString(), page.Count));
         if (csv)
             return new CsvResult(CsvHeader, page.Select(CsvRow), total, "emotions.csv");
         request.HttpContext.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);

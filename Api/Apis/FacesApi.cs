@@ -1,5 +1,7 @@
 using FaceAspire.Core.Data.Entities;
 using FaceAspire.Api.Auth;
+using FaceAspire.Api.Audit;
+using FaceAspire.Core.Security;
 using FaceAspire.ApiClient.Contracts;
 using FaceAspire.Api.Queries;
 using FaceAspire.Core.Data;
@@ -15,7 +17,7 @@ public static class FacesApi
     /// <summary>Maps <c>GET /api/faces</c> and <c>GET /api/faces/{id}/crop</c> (API key required).</summary>
     public static IEndpointRouteBuilder MapFacesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/faces").WithTags("Faces").RequireAuthorization();
+        var api = app.MapGroup("/api/faces").WithTags("Faces").RequireAuthorization().WithAccessAudit();
         api.MapGet("/", GetFaces)
             .RequireScope(ApiKeyScopes.Read)
             .WithName("GetFaces")
@@ -39,6 +41,7 @@ public static class FacesApi
         if (!query.TryParse(csv ? options.Value.MaxCsvPageSize : options.Value.MaxPageSize, out var filter, out var errors))
             return TypedResults.ValidationProblem(errors, title: "Invalid filters");
         var page = await FaceQueries.PageAsync(db, FaceQueries.Filter(db, filter), filter, cancellationToken);
+        AccessAudit.Note(request.HttpContext, new(csv ? "read.faces.csv" : "read.faces", filter.Person?.ToString(), page.Items.Count));
         if (csv)
             return new CsvResult(FaceQueries.CsvHeader, page.Items.Select(FaceQueries.CsvRow), page.Total, "faces.csv");
         request.HttpContext.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -46,13 +49,14 @@ public static class FacesApi
     }
 
     /// <summary>200 image/jpeg; 404 ProblemDetails when the face is unknown or has no crop.</summary>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFaceCrop(Guid id, FaceDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFaceCrop(Guid id, FaceDbContext db, ImageSealer sealer, HttpContext context, CancellationToken cancellationToken)
     {
-        var face = await db.Faces.AsNoTracking().Where(f => f.Id == id).Select(f => new { f.Crop }).FirstOrDefaultAsync(cancellationToken);
+        var face = await db.Faces.AsNoTracking().Where(f => f.Id == id).Select(f => new { f.Crop, f.PersonId, f.FrameId }).FirstOrDefaultAsync(cancellationToken);
         if (face is null)
             return TypedResults.Problem($"No face with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Face not found");
         if (face.Crop is not { Length: > 0 } crop)
             return TypedResults.Problem($"Face {id} has no stored crop.", statusCode: StatusCodes.Status404NotFound, title: "Crop not found");
-        return TypedResults.File(crop, "image/jpeg");
+        AccessAudit.Note(context, new("read.face.crop", face.PersonId?.ToString(), 1, new { face = id, frame = face.FrameId }));
+        return TypedResults.File(sealer.Open(crop, SealedColumns.FaceCrop), "image/jpeg");
     }
 }

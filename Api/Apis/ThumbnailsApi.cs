@@ -1,5 +1,7 @@
 using FaceAspire.Core.Data.Entities;
 using FaceAspire.Api.Auth;
+using FaceAspire.Api.Audit;
+using FaceAspire.Core.Security;
 using FaceAspire.Api.Mood;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
@@ -22,7 +24,7 @@ public static class ThumbnailsApi
     /// <summary>Maps the route (API key required).</summary>
     public static IEndpointRouteBuilder MapThumbnailsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/frames/{id:guid}/thumbnail", GetThumbnail).WithTags("Frames").RequireAuthorization()
+        app.MapGet("/api/frames/{id:guid}/thumbnail", GetThumbnail).WithTags("Frames").RequireAuthorization().WithAccessAudit()
             .RequireScope(ApiKeyScopes.Read)
             .WithName("GetFrameThumbnail")
             .WithSummary("The frame's thumbnail (image/jpeg, longer side 300 px), made from the stored image on first request")
@@ -40,11 +42,11 @@ public static class ThumbnailsApi
     /// <c>Retry-After</c>: too many first requests are waiting, or no worker answered in time.
     /// </summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetThumbnail(Guid id, FaceDbContext db, IOptions<ApiOptions> options,
-        IOptions<MoodOptions> requests, ThumbnailGate gate, IRequestClient<MakeThumbnail> client, HttpResponse response,
+        IOptions<MoodOptions> requests, ThumbnailGate gate, IRequestClient<MakeThumbnail> client, ImageSealer sealer, HttpResponse response,
         CancellationToken cancellationToken)
     {
         var images = db.FrameImages.AsNoTracking().Where(i => i.FrameId == id);
-        var thumbnail = await images.Select(i => i.Thumbnail).FirstOrDefaultAsync(cancellationToken);
+        var thumbnail = sealer.OpenOrNull(await images.Select(i => i.Thumbnail).FirstOrDefaultAsync(cancellationToken), SealedColumns.FrameThumbnail);
         if (thumbnail is null)
         {
             using var turn = await gate.EnterAsync(cancellationToken);
@@ -56,7 +58,7 @@ public static class ThumbnailsApi
             }
             var stored = await images.Select(i => new { HasContent = i.Content.Length > 0, i.Thumbnail }).FirstOrDefaultAsync(cancellationToken);
             if (stored?.Thumbnail is { } made)
-                thumbnail = made;
+                thumbnail = sealer.Open(made, SealedColumns.FrameThumbnail);
             else if (stored is not { HasContent: true })
                 return TypedResults.Problem($"Frame {id} has no stored image.", statusCode: 404, title: "No thumbnail");
             else
@@ -79,6 +81,7 @@ public static class ThumbnailsApi
                 thumbnail = thumb!.Message.Jpeg;
             }
         }
+        AccessAudit.Note(response.HttpContext, new("read.frame.thumbnail", id.ToString(), 1));
         response.Headers.CacheControl = "private, max-age=86400";
         return TypedResults.File(thumbnail, "image/jpeg");
     }

@@ -122,13 +122,13 @@ public sealed class IngestGroupCommit(NpgsqlDataSource dataSource, FrameIngest i
     {
         try
         {
-            return await FrameIngest.AcceptManyAsync(await connection.GetAsync(), items, CancellationToken.None);
+            return await ingest.AcceptManyAsync(await connection.GetAsync(), items, CancellationToken.None);
         }
         catch (NpgsqlException e) when (connection.IsBroken)
         {
             logger.LogWarning("The ingest writer's database connection broke ({Message}); writing {Count} frames on a new one",
                 e.Message, items.Count);
-            return await FrameIngest.AcceptManyAsync(await connection.GetAsync(), items, CancellationToken.None);
+            return await ingest.AcceptManyAsync(await connection.GetAsync(), items, CancellationToken.None);
         }
     }
 

@@ -66,4 +66,14 @@ internal static class ResourceExtensions
             new GenerateParameterDefault { MinLength = 43, Special = false }, secret: true, persist: true);
         return ReferenceExpression.Create($"fa_{secret}");
     }
+
+    /// <summary>
+    /// The key-encryption key of stored photos and face crops (<c>Encryption:Key</c>, docs/security.md): a secret
+    /// Aspire parameter <c>encryption-key</c>, 64 random letters and digits (about 380 bits) generated on the first run
+    /// and kept in the AppHost's user secrets, never in the repository. Persisted because images written under one key
+    /// cannot be read without it: losing it loses every stored image. Set <c>Parameters:encryption-key</c> to bring
+    /// your own.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddEncryptionKey(this IDistributedApplicationBuilder builder) =>
+        builder.AddParameter("encryption-key", new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
 }

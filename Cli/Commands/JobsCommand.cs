@@ -20,7 +20,7 @@ public static class JobsCommand
 
     private static Command Run()
     {
-        var kind = new Argument<string>("KIND") { Description = "retention, recluster, reindex, reembed or reprocess" };
+        var kind = new Argument<string>("KIND") { Description = "retention, recluster, reindex, reembed, reprocess or reseal" };
         var parameters = new Option<string?>("--params")
         {
             Description = """The job's parameters as a JSON object, e.g. {"emotionDays":30}""",

@@ -11,6 +11,12 @@ namespace FaceAspire.Core.Data;
 /// </summary>
 public static class AuditLog
 {
+    /// <summary>
+    /// Prefix of the access-audit actions (<c>read.person</c>, <c>read.faces</c>, <c>read.emotions.csv</c>, …): who
+    /// looked at whom. Every other action is an edit. The admin's Audit page filters on it.
+    /// </summary>
+    public const string ReadPrefix = "read.";
+
     /// <summary>Appends one row; <paramref name="details"/> is serialised to JSON (web defaults: camelCase), or null.</summary>
     /// <param name="actor">Who acted, e.g. an admin user name or <c>worker</c>.</param>
     /// <param name="action">Dotted action name, e.g. <c>person.rename</c>.</param>

@@ -67,8 +67,9 @@ public static partial class DatabaseMigrator
 
     /// <summary>
     /// Applies every pending migration, then grants <paramref name="appRole"/> SELECT/INSERT/UPDATE/DELETE on all
-    /// tables and USAGE on the sequences of schema public (read-only on <c>__EFMigrationsHistory</c>), plus the
-    /// same as default privileges for tables the owner creates later. Idempotent: a second call applies nothing.
+    /// tables and USAGE on the sequences of schema public (read-only on <c>__EFMigrationsHistory</c>; append-only on
+    /// <c>audit_log</c>: SELECT and INSERT, no UPDATE, DELETE or TRUNCATE, so a compromised service cannot rewrite
+    /// who looked at whom), plus the same as default privileges for tables the owner creates later. Idempotent: a second call applies nothing.
     /// Safe when several processes call it at once: a session advisory lock (<see cref="MigrationLockKey"/>)
     /// serialises them, so the later ones find nothing pending.
     /// </summary>
@@ -162,6 +163,7 @@ public static partial class DatabaseMigrator
             GRANT USAGE ON SCHEMA public TO {role};
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
             REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "__EFMigrationsHistory" FROM {role};
+            REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role};
             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
             ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role};
             ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role};

@@ -1,4 +1,5 @@
 using FaceAspire.Core.Identity;
+using FaceAspire.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,8 +18,9 @@ public static class FaceDbServiceCollectionExtensions
     /// raw SQL; skipped when one is already registered), a pooled <see cref="IDbContextFactory{FaceDbContext}"/> plus a
     /// scoped <see cref="FaceDbContext"/> from it, <see cref="IdentityOptions"/> bound to section <c>"Identity"</c> and
     /// validated at start, and singletons <see cref="FaceStore"/>, <see cref="IdentityMatcher"/>,
-    /// <see cref="FrameWriter"/>, <see cref="FrameIngest"/> and the <see cref="Messaging.OutboxSignal"/> the writers
-    /// wake this process's relay with. Does not migrate: the MigrationService does, as the owner
+    /// <see cref="FrameWriter"/>, <see cref="FrameIngest"/>, <see cref="Privacy.PersonForgetter"/> and the <see cref="Messaging.OutboxSignal"/> the writers
+    /// wake this process's relay with, and encryption at rest (<see cref="Security.SecurityServiceCollectionExtensions.AddImageEncryption"/>:
+    /// every process that reads or writes images needs the key-encryption key). Does not migrate: the MigrationService does, as the owner
     /// (<see cref="DatabaseMigrator.PrepareAsync"/>).
     /// </summary>
     public static IServiceCollection AddFaceDb(this IServiceCollection services, string connectionString)
@@ -36,7 +38,9 @@ public static class FaceDbServiceCollectionExtensions
         services.TryAddSingleton<FaceStore>();
         services.TryAddSingleton<IdentityMatcher>();
         services.TryAddSingleton<FrameWriter>();
+        services.AddImageEncryption();
         services.TryAddSingleton<FrameIngest>();
+        services.TryAddSingleton<Privacy.PersonForgetter>();
         services.TryAddSingleton<Messaging.OutboxSignal>();
         return services;
     }

@@ -1,6 +1,7 @@
 using FaceAspire.Core.Messaging;
 using System.Security.Cryptography;
 using FaceAspire.Core.Contracts;
+using FaceAspire.Core.Security;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -33,9 +34,10 @@ public sealed record IngestItem(byte[] Content, string ContentType, string? Sour
 /// <see cref="AnalyzeFrame"/> outbox row, all or nothing; the same bytes posted again (even concurrently) return the
 /// existing frame and enqueue nothing. Several images go in one statement so the Api can group-commit concurrent
 /// requests. Measured: 5 round trips + commit per accept capped the ingest API at 558 frames/s on 2 cores; see
-/// <c>FaceAspire.Api bench-ingest</c>.
+/// <c>FaceAspire.Api bench-ingest</c>. The bytes are stored sealed (<see cref="ImageSealer"/>, purpose
+/// <see cref="SealedColumns.FrameContent"/>); the sha256 is of the plaintext, so idempotency is unchanged.
 /// </summary>
-public sealed class FrameIngest(NpgsqlDataSource dataSource)
+public sealed class FrameIngest(NpgsqlDataSource dataSource, ImageSealer sealer)
 {
     // Data-modifying CTEs all run, each exactly once, whatever the outer query reads; frame_images' and
     // outbox_messages' rows exist only for inserted frames (they join the insert's RETURNING). The foreign key
@@ -99,7 +101,7 @@ public sealed class FrameIngest(NpgsqlDataSource dataSource)
     /// <exception cref="PostgresException">Invalid metadata JSON (SQLSTATE 22P02) in any item, or database errors:
     /// nothing of the batch is stored.</exception>
     /// <exception cref="NpgsqlException">The connection broke (the caller should open a new one).</exception>
-    public static async Task<IngestResult[]> AcceptManyAsync(NpgsqlConnection connection, IReadOnlyList<IngestItem> items,
+    public async Task<IngestResult[]> AcceptManyAsync(NpgsqlConnection connection, IReadOnlyList<IngestItem> items,
         CancellationToken cancellationToken = default)
     {
         if (items.Count == 0)
@@ -151,7 +153,7 @@ public sealed class FrameIngest(NpgsqlDataSource dataSource)
         return results;
     }
 
-    private static async Task<HashSet<Guid>> InsertAsync(NpgsqlConnection connection, List<IngestItem> items, string[] shas, Guid[] ids,
+    private async Task<HashSet<Guid>> InsertAsync(NpgsqlConnection connection, List<IngestItem> items, string[] shas, Guid[] ids,
         CancellationToken cancellationToken)
     {
         var messages = items.Select((item, k) =>
@@ -163,7 +165,7 @@ public sealed class FrameIngest(NpgsqlDataSource dataSource)
         p.AddWithValue("src", NpgsqlDbType.Array | NpgsqlDbType.Text, items.Select(i => (object?)i.Source ?? DBNull.Value).ToArray());
         p.AddWithValue("cap", items.Select(i => i.CapturedAt.ToUniversalTime()).ToArray());
         p.AddWithValue("meta", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, items.Select(i => (object?)i.MetadataJson ?? DBNull.Value).ToArray());
-        p.AddWithValue("content", NpgsqlDbType.Array | NpgsqlDbType.Bytea, items.Select(i => i.Content).ToArray());
+        p.AddWithValue("content", NpgsqlDbType.Array | NpgsqlDbType.Bytea, items.Select(i => sealer.Seal(i.Content, SealedColumns.FrameContent)).ToArray());
         p.AddWithValue("type", items.Select(i => i.ContentType).ToArray());
         p.AddWithValue("mt", messages[0].MessageType);
         p.AddWithValue("body", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, messages.Select(m => m.Body).ToArray());

@@ -19,8 +19,11 @@ public static class JobKinds
     /// worker requests it by itself when new faces have arrived since the last run.</summary>
     public const string RetryDeferred = "retry-deferred";
 
+    /// <summary>Re-wraps stored images' data keys under the current key-encryption key and seals legacy plain images.</summary>
+    public const string Reseal = "reseal";
+
     /// <summary>Every kind.</summary>
-    public static IReadOnlyList<string> All { get; } = [Retention, Recluster, Reindex, Reembed, Reprocess, RetryDeferred];
+    public static IReadOnlyList<string> All { get; } = [Retention, Recluster, Reindex, Reembed, Reprocess, RetryDeferred, Reseal];
 
     /// <summary>True for a known kind (ordinal, lower case).</summary>
     public static bool IsKnown(string kind) => All.Contains(kind, StringComparer.Ordinal);

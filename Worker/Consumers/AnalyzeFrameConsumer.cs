@@ -1,5 +1,6 @@
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Identity;
+using FaceAspire.Core.Security;
 using FaceAspire.Vision;
 using FaceAspire.Vision.Imaging;
 using FaceAspire.Worker.Pipeline;
@@ -28,6 +29,7 @@ public sealed class AnalyzeFrameConsumer(
     FrameWriter writer,
     IFaceAnalyzer analyzer,
     AnalysisGate gate,
+    ImageSealer sealer,
     IOptions<WorkerOptions> options,
     ILogger<AnalyzeFrameConsumer> logger) : IConsumer<AnalyzeFrame>
 {
@@ -61,12 +63,13 @@ public sealed class AnalyzeFrameConsumer(
 
         ImageAnalysis analysis;
         activity?.SetTag("frame.bytes", work.Content.Length);
+        var content = sealer.Open(work.Content, SealedColumns.FrameContent);
         try
         {
             // No thumbnail here: the Api makes it on first request (about 1 ms of CPU per frame that the pipeline
             // no longer pays for photos nobody looks at; docs/performance.md).
             // Through the gate: one analysis per core at a time, while the other frames in flight do their round trips.
-            analysis = await gate.RunAsync(() => analyzer.Analyze(work.Content, new AnalysisRequest(CropSize: options.Value.EffectiveCropSize)), ct);
+            analysis = await gate.RunAsync(() => analyzer.Analyze(content, new AnalysisRequest(CropSize: options.Value.EffectiveCropSize)), ct);
         }
         catch (ImageDecodeException e)
         {
@@ -76,7 +79,7 @@ public sealed class AnalyzeFrameConsumer(
         }
         activity?.SetTag("faces", analysis.Faces.Count);
 
-        var faces = analysis.Faces.Select(FaceObservationMapper.Map).ToList();
+        var faces = analysis.Faces.Select(f => FaceObservationMapper.Map(f, sealer)).ToList();
         FrameResult result;
         using (var match = PipelineTelemetry.Source.StartActivity("match"))
         {

@@ -1,3 +1,4 @@
+using FaceAspire.Core.Security;
 using System.Data;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -31,7 +32,7 @@ namespace FaceAspire.Worker.Consumers;
 /// </para>
 /// </summary>
 public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, AnalysisGate gate, VisionOptions vision, NpgsqlDataSource dataSource, FaceStore store,
-    IdentityMatcher matcher, IOptions<WorkerOptions> options, ILogger<EnrolPersonConsumer> logger) : IConsumer<EnrolPerson>
+    IdentityMatcher matcher, ImageSealer sealer, IOptions<WorkerOptions> options, ILogger<EnrolPersonConsumer> logger) : IConsumer<EnrolPerson>
 {
     private sealed record Prepared(EnrolImage Image, FaceObservation Face, int Width, int Height, string ContentType);
 
@@ -65,7 +66,7 @@ public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, AnalysisGate gat
                     return;
                 }
                 var format = decoder.Probe(image.Content).Format;
-                prepared.Add(new Prepared(image, FaceObservationMapper.Map(analysis.Faces[0]), analysis.Width, analysis.Height,
+                prepared.Add(new Prepared(image, FaceObservationMapper.Map(analysis.Faces[0], sealer), analysis.Width, analysis.Height,
                     format == ImageFormat.Png ? "image/png" : "image/jpeg"));
             }
         }
@@ -176,7 +177,7 @@ public sealed class EnrolPersonConsumer(IFaceAnalyzer analyzer, AnalysisGate gat
             if (await insert.ExecuteNonQueryAsync(ct) == 1)
             {
                 await ExecAsync(connection, transaction, "INSERT INTO frame_images (frame_id, content, content_type) VALUES (@id, @c, @t)", ct,
-                    ("id", frameId), ("c", p.Image.Content), ("t", p.ContentType));
+                    ("id", frameId), ("c", sealer.Seal(p.Image.Content, SealedColumns.FrameContent)), ("t", p.ContentType));
                 return (frameId, await InsertFaceAsync(connection, transaction, p, frameId, personId, now, null, ct), null);
             }
         }

@@ -1,3 +1,4 @@
+using FaceAspire.Core.Security;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Vision;
 using FaceAspire.Vision.Imaging;
@@ -12,9 +13,9 @@ namespace FaceAspire.Worker.Consumers;
 /// at 1/2–1/8 size while decoding), shrinks it, stores the JPEG in <c>frame_images.thumbnail</c> unless another
 /// worker stored one first, and answers with the stored one, so every request for a frame gets the same bytes.
 /// Thumbnails are made on request, not for every analysed frame: the pipeline does not pay for the many frames nobody
-/// looks at. The work takes a slot of the process's <see cref="AnalysisGate"/>.
+/// looks at. Both images are stored sealed (<see cref="ImageSealer"/>); the answer carries the plain JPEG. The work takes a slot of the process's <see cref="AnalysisGate"/>.
 /// </summary>
-public sealed class MakeThumbnailConsumer(NpgsqlDataSource dataSource, AnalysisGate gate, VisionOptions vision) : IConsumer<MakeThumbnail>
+public sealed class MakeThumbnailConsumer(NpgsqlDataSource dataSource, AnalysisGate gate, VisionOptions vision, ImageSealer sealer) : IConsumer<MakeThumbnail>
 {
     private readonly ImageDecoder _decoder = new(vision.Limits);
 
@@ -34,7 +35,7 @@ public sealed class MakeThumbnailConsumer(NpgsqlDataSource dataSource, AnalysisG
         }
         if (thumbnail is not null)
         {
-            await context.RespondAsync(new ThumbnailMade(thumbnail));
+            await context.RespondAsync(new ThumbnailMade(sealer.Open(thumbnail, SealedColumns.FrameThumbnail)));
             return;
         }
         if (content is not { Length: > 0 })
@@ -44,7 +45,7 @@ public sealed class MakeThumbnailConsumer(NpgsqlDataSource dataSource, AnalysisG
         }
         try
         {
-            thumbnail = await gate.RunAsync(() => Thumbnail.Make(_decoder, content, maxSide, quality), ct);
+            thumbnail = await gate.RunAsync(() => Thumbnail.Make(_decoder, sealer.Open(content, SealedColumns.FrameContent), maxSide, quality), ct);
         }
         catch (ImageDecodeException e)
         {
@@ -56,9 +57,9 @@ public sealed class MakeThumbnailConsumer(NpgsqlDataSource dataSource, AnalysisG
             WITH made AS (UPDATE frame_images SET thumbnail = @t WHERE frame_id = @f AND thumbnail IS NULL RETURNING thumbnail)
             SELECT coalesce((SELECT thumbnail FROM made), (SELECT thumbnail FROM frame_images WHERE frame_id = @f))
             """);
-        store.Parameters.AddWithValue("t", thumbnail);
+        store.Parameters.AddWithValue("t", sealer.Seal(thumbnail, SealedColumns.FrameThumbnail));
         store.Parameters.AddWithValue("f", frameId);
         var stored = await store.ExecuteScalarAsync(ct) as byte[];
-        await context.RespondAsync(new ThumbnailMade(stored ?? thumbnail));
+        await context.RespondAsync(new ThumbnailMade(stored is null ? thumbnail : sealer.Open(stored, SealedColumns.FrameThumbnail)));
     }
 }

@@ -55,6 +55,7 @@ public static class Extensions
         builder.Services.AddSingleton<IMaintenanceJob, RetryDeferredJob>();
         builder.Services.AddSingleton<DeferredFaces>();
         builder.Services.AddHostedService<DeferredFacesScheduler>();
+        builder.Services.AddSingleton<IMaintenanceJob, ResealJob>();
         builder.Services.AddHostedService<ReembedStarter>();
 
         builder.Services.AddHealthChecks().AddCheck<FaceDbHealthCheck>(FaceDbHealthCheck.Name, tags: ["ready"]);

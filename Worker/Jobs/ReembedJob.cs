@@ -1,3 +1,4 @@
+using FaceAspire.Core.Security;
 using FaceAspire.Core.Data;
 using FaceAspire.Core.Identity;
 using FaceAspire.Core.Jobs;
@@ -20,7 +21,7 @@ namespace FaceAspire.Worker.Jobs;
 /// <see cref="AnalysisGate"/>, so a running job shares the cores with the frames in flight instead of adding to them.
 /// </summary>
 public sealed class ReembedJob(NpgsqlDataSource dataSource, IDbContextFactory<FaceDbContext> contexts, IFaceAnalyzer analyzer, AnalysisGate gate,
-    VisionOptions vision, ILogger<ReembedJob> logger) : IMaintenanceJob
+    VisionOptions vision, ImageSealer sealer, ILogger<ReembedJob> logger) : IMaintenanceJob
 {
     private const int FramesPerBatch = 16;
 
@@ -48,7 +49,7 @@ public sealed class ReembedJob(NpgsqlDataSource dataSource, IDbContextFactory<Fa
                 RgbImage? image = null;
                 try
                 {
-                    image = content is { Length: > 0 } ? decoder.Decode(content) : null;
+                    image = content is { Length: > 0 } ? decoder.Decode(sealer.Open(content, SealedColumns.FrameContent)) : null;
                 }
                 catch (ImageDecodeException e)
                 {

@@ -1,6 +1,7 @@
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
 using FaceAspire.Core.Identity;
+using FaceAspire.Core.Security;
 using FaceAspire.Vision;
 using FaceAspire.Vision.Emotion;
 
@@ -15,11 +16,13 @@ public static class FaceObservationMapper
 
     /// <summary>
     /// One observation per face, in the engine's order. Landmarks become x0,y0,…,x4,y4; the emotion order is the
-    /// same FER-2013 order on both sides (checked once per process), so probabilities are copied as they are.
+    /// same FER-2013 order on both sides (checked once per process), so probabilities are copied as they are. The crop
+    /// is sealed here (<paramref name="sealer"/>, <see cref="SealedColumns.FaceCrop"/>), before any writer sees it, so
+    /// no face crop reaches the database in the clear.
     /// </summary>
     /// <exception cref="InvalidOperationException">The analysis lacks an embedding or emotion (it was run with a
     /// request that turned them off) or reports a landmark count other than 5.</exception>
-    public static FaceObservation Map(FaceAnalysis face)
+    public static FaceObservation Map(FaceAnalysis face, ImageSealer sealer)
     {
         _ = SameEmotionOrder;
         var d = face.Detection;
@@ -34,6 +37,7 @@ public static class FaceObservationMapper
         var embedding = face.Embedding ?? throw new InvalidOperationException("The analysis has no embedding.");
         var emotion = face.Emotion ?? throw new InvalidOperationException("The analysis has no emotion.");
         return new FaceObservation(d.Box.X, d.Box.Y, d.Box.W, d.Box.H, landmarks, d.Score, face.Quality, embedding,
-            emotion.Probabilities, EmotionLabels.All[emotion.DominantIndex], emotion.Confidence, face.Age, face.Gender, face.CropJpeg);
+            emotion.Probabilities, EmotionLabels.All[emotion.DominantIndex], emotion.Confidence, face.Age, face.Gender,
+            sealer.SealOrNull(face.CropJpeg, SealedColumns.FaceCrop));
     }
 }

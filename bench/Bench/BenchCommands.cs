@@ -6,7 +6,7 @@ namespace FaceAspire.Bench;
 /// <summary>The bench's commands: throughput and accuracy figures, printed; nothing here runs in production.</summary>
 public static class BenchCommands
 {
-    /// <summary>The root command: <c>vision</c>, <c>ingest</c>, <c>calibrate-identity</c>, <c>evaluate-emotions</c>, <c>chaos</c>.</summary>
+    /// <summary>The root command: <c>vision</c>, <c>ingest</c>, <c>calibrate-identity</c>, <c>evaluate-identity</c>, <c>gate-curve</c>, <c>evaluate-emotions</c>, <c>chaos</c>, <c>encryption</c>.</summary>
     public static RootCommand Create() => new("""
         FaceAspire benchmarks and evaluations: each prints its figures (ratios are taken within one run).
         Models come from models/manifest.json (run models/fetch.sh first); photos from ../shared/data (FACEASPIRE_SHARED).
@@ -21,5 +21,6 @@ public static class BenchCommands
         GateCurveCommand.Create(),
         EvaluateEmotionsCommand.Create(),
         ChaosCommand.Create(),
+        EncryptionCommand.Create(),
     };
 }

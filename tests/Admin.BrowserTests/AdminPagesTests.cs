@@ -101,7 +101,8 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         Assert.Equal(obamaFaces.Concat(bidenFaces).Order(), shown.Select(Guid.Parse).Order());
         await app.ScreenshotAsync(page, "05-person-after-merge");
 
-        await page.GotoAsync(Url("/Audit"));
+        // The newest edit (the person page views since are audited reads, listed under Kind=read).
+        await page.GotoAsync(Url("/Audit?Kind=edit"));
         var firstRow = page.Locator("#audit tbody tr").First;
         await Assertions.Expect(firstRow).ToContainTextAsync("person.merge");
         await Assertions.Expect(firstRow).ToContainTextAsync(app.Username);
@@ -417,5 +418,35 @@ public sealed class AdminPagesTests(AdminAppFixture app, ITestOutputHelper outpu
         var stderr = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"ffmpeg failed: {stderr}");
+    }
+
+    [Fact, Step(16)]
+    public async Task ForgettingAPersonAsksFirstThenErasesItAndTheAuditShowsWhoReadAndWhoForgot()
+    {
+        var kit = await app.PersonOfSourceAsync("train/kit_harington");
+        var faces = await FaceIdsAsync(kit);
+        Assert.NotEmpty(faces);
+        var page = await app.NewSignedInPageAsync();
+        await page.GotoAsync(Url($"/Persons/Details/{kit}"));
+        await page.ClickAsync("[data-testid=forget]");
+        // The confirmation is a page of its own (no script prompt under the CSP); nothing is erased yet.
+        await page.WaitForURLAsync(new Regex($"/Persons/Forget/{kit}$"));
+        await Assertions.Expect(page.Locator("[data-testid=forget-faces]")).ToHaveTextAsync(faces.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(faces.Count, (int)await app.ScalarAsync<long>("SELECT count(*) FROM faces WHERE person_id = @p", ("p", kit)));
+        await app.ScreenshotAsync(page, "20-forget-confirm");
+
+        await page.ClickAsync("[data-testid=forget-confirm]");
+        await page.WaitForURLAsync(new Regex("/Persons$"));
+        await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync($"Person forgotten: {faces.Count} face(s)");
+        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM faces WHERE id = ANY(@f)", ("f", faces.ToArray())));
+        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM persons WHERE id = @p", ("p", kit)));
+
+        // The Audit page, filtered by the person: the operator's read of the person page, then the forget.
+        await page.GotoAsync(Url($"/Audit?Person={kit}"));
+        var actions = await page.Locator("#audit tbody .badge").AllTextContentsAsync();
+        Assert.Equal(["person.forget", "read.person"], actions);
+        await page.GotoAsync(Url($"/Audit?Person={kit}&Kind=read"));
+        Assert.Equal(["read.person"], await page.Locator("#audit tbody .badge").AllTextContentsAsync());
+        await app.ScreenshotAsync(page, "21-audit-by-person");
     }
 }

@@ -68,6 +68,7 @@ public class ApiFixture : PostgresDatabaseFixture, IAsyncLifetime
             ["ConnectionStrings:messaging"] = AmqpUrl,
             ["Api:BootstrapApiKey"] = ApiKey,
             ["Database:AppRole"] = null,
+            ["Encryption:Key"] = TestEncryption.Key,
         };
         foreach (var (k, v) in ExtraSettings)
             settings[k] = v;

@@ -21,7 +21,7 @@ public sealed class GroupCommitTests(PostgresDatabaseFixture db) : IClassFixture
         new(content, "image/jpeg", source, DateTimeOffset.UtcNow, metadata);
 
     private IngestGroupCommit NewGroupCommit() =>
-        new(db.AppDataSource, new FrameIngest(db.AppDataSource), Options.Create(new ApiOptions { IngestWriters = 1 }), NullLogger<IngestGroupCommit>.Instance);
+        new(db.AppDataSource, new FrameIngest(db.AppDataSource, FaceAspire.Testing.TestEncryption.Sealer), Options.Create(new ApiOptions { IngestWriters = 1 }), NullLogger<IngestGroupCommit>.Instance);
 
     private async Task<long> CountAsync(string sql)
     {

@@ -1,3 +1,5 @@
+using FaceAspire.Core.Security;
+using FaceAspire.Testing;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -21,8 +23,12 @@ public sealed class IngestTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(photo)),
             await api.ScalarAsync<string>("SELECT sha256 FROM frames WHERE id = @id", ("id", accepted.Id)));
         Assert.Equal("door-cam", await api.ScalarAsync<string>("SELECT source FROM frames WHERE id = @id", ("id", accepted.Id)));
-        Assert.Equal(photo, await api.ScalarAsync<byte[]>("SELECT content FROM frame_images WHERE frame_id = @id", ("id", accepted.Id)));
+        Assert.Equal(photo, TestEncryption.Sealer.Open(await api.ScalarAsync<byte[]>("SELECT content FROM frame_images WHERE frame_id = @id", ("id", accepted.Id)), SealedColumns.FrameContent));
         Assert.Equal("image/jpeg", await api.ScalarAsync<string>("SELECT content_type FROM frame_images WHERE frame_id = @id", ("id", accepted.Id)));
+        // Stored sealed: the database holds ciphertext, not the photo (docs/security.md).
+        var stored = await api.ScalarAsync<byte[]>("SELECT content FROM frame_images WHERE frame_id = @id", ("id", accepted.Id));
+        Assert.True(ImageSealer.IsSealed(stored));
+        Assert.Equal(-1, stored.AsSpan().IndexOf(photo.AsSpan(0, 64)));
 
         await api.AssertQueuedOnceAsync(accepted.Id);
         // Dispatched rows are marked in the same transaction that saw the broker confirm.
@@ -74,7 +80,7 @@ public sealed class IngestTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.All(accepted, a => Assert.False(a.Duplicate));
         Assert.Equal(40, accepted.Select(a => a.Id).Distinct().Count());
         for (var i = 0; i < photos.Count; i++)
-            Assert.Equal(photos[i], await api.ScalarAsync<byte[]>("SELECT content FROM frame_images WHERE frame_id = @id", ("id", accepted[i].Id)));
+            Assert.Equal(photos[i], TestEncryption.Sealer.Open(await api.ScalarAsync<byte[]>("SELECT content FROM frame_images WHERE frame_id = @id", ("id", accepted[i].Id)), SealedColumns.FrameContent));
         await api.AssertQueuedOnceAsync([.. accepted.Select(a => a.Id)]);
     }
 
@@ -110,7 +116,7 @@ public sealed class IngestTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000),
             await api.ScalarAsync<DateTimeOffset>("SELECT captured_at FROM frames WHERE id = @id", ("id", a.Id)));
         Assert.Equal("json-cam", await api.ScalarAsync<string>("SELECT source FROM frames WHERE id = @id", ("id", a.Id)));
-        Assert.Equal(dataUrl, await api.ScalarAsync<byte[]>("SELECT content FROM frame_images WHERE frame_id = @id", ("id", b.Id)));
+        Assert.Equal(dataUrl, TestEncryption.Sealer.Open(await api.ScalarAsync<byte[]>("SELECT content FROM frame_images WHERE frame_id = @id", ("id", b.Id)), SealedColumns.FrameContent));
         Assert.Equal(new DateTimeOffset(2023, 1, 2, 3, 4, 5, TimeSpan.Zero),
             await api.ScalarAsync<DateTimeOffset>("SELECT captured_at FROM frames WHERE id = @id", ("id", b.Id)));
         await api.AssertQueuedOnceAsync(a.Id, b.Id);

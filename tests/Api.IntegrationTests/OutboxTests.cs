@@ -110,6 +110,7 @@ public sealed class OutboxTests(DedicatedBrokerApiFixture api) : IClassFixture<D
                         ["ConnectionStrings:facedb"] = fixture.ApiConnectionString,
                         ["ConnectionStrings:messaging"] = fixture.AmqpUrl,
                         ["Api:BootstrapApiKey"] = fixture.ApiKey,
+                        ["Encryption:Key"] = TestEncryption.Key,
                     });
                 builder.WebHost.UseUrls("http://127.0.0.1:0");
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);

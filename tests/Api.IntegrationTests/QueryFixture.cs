@@ -1,3 +1,5 @@
+using FaceAspire.Core.Security;
+using FaceAspire.Testing;
 using FaceAspire.Core.Contracts;
 using FaceAspire.Core.Data;
 using FaceAspire.Core.Identity;
@@ -68,7 +70,7 @@ internal static class Embeddings
         var scores = new float[EmotionLabels.Count];
         Array.Fill(scores, 0.05f);
         scores[EmotionLabels.IndexOf(emotion)] = 0.7f;
-        return new FaceObservation(x, 40, 120, 150, [x + 30, 80, x + 90, 80, x + 60, 110, x + 35, 130, x + 85, 130], 0.97f, 0.8f, embedding, scores, emotion, 0.7f, age, gender, crop);
+        return new FaceObservation(x, 40, 120, 150, [x + 30, 80, x + 90, 80, x + 60, 110, x + 35, 130, x + 85, 130], 0.97f, 0.8f, embedding, scores, emotion, 0.7f, age, gender, TestEncryption.Sealer.Seal(crop, SealedColumns.FaceCrop));
     }
 
     private static float[] Normalise(float[] v)

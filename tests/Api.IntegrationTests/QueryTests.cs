@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using FaceAspire.Core.Identity;
+using FaceAspire.Core.Data;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -132,5 +135,62 @@ public sealed class QueryTests(QueryFixture api) : IClassFixture<QueryFixture>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(api.Crop, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task EveryReadOfAPersonOrAnExportWritesOneAuditRowWithWhoWhatAndHowMany()
+    {
+        async Task<long> AuditRowsAsync(string action, Guid person) =>
+            await api.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = @a AND subject = @s", ("a", action), ("s", person.ToString()));
+
+        var before = await AuditRowsAsync("read.person", api.PersonA);
+        var person = await GetJsonAsync($"api/persons/{api.PersonA}?pageSize=2");
+        Assert.Equal(before + 1, await AuditRowsAsync("read.person", api.PersonA));
+        var row = await api.ScalarAsync<string>(
+            "SELECT actor || ' ' || (details->>'rows') || ' ' || (details->>'route') FROM audit_log WHERE action = 'read.person' AND subject = @s ORDER BY id DESC LIMIT 1",
+            ("s", api.PersonA.ToString()));
+        var faces = person.GetProperty("faces").GetProperty("items").GetArrayLength();
+        Assert.Equal($"api-key:{api.ApiKey[..Core.Data.Entities.ApiKey.PrefixLength]} {faces} GET /api/persons/{{id:guid}}", row);
+
+        // A CSV export: one row for the whole export, with its row count; never a row per exported line.
+        var csvBefore = await AuditRowsAsync("read.emotions.csv", api.PersonB);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/emotions?person={api.PersonB}");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        var csv = await (await api.Client.SendAsync(request)).Content.ReadAsStringAsync();
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length - 1;
+        Assert.True(lines > 0, csv);
+        Assert.Equal(csvBefore + 1, await AuditRowsAsync("read.emotions.csv", api.PersonB));
+        Assert.Equal(lines.ToString(System.Globalization.CultureInfo.InvariantCulture), await api.ScalarAsync<string>(
+            "SELECT details->>'rows' FROM audit_log WHERE action = 'read.emotions.csv' AND subject = @s ORDER BY id DESC LIMIT 1", ("s", api.PersonB.ToString())));
+
+        // Nothing served, nothing audited.
+        var unknown = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Client.GetAsync($"api/persons/{unknown}")).StatusCode);
+        Assert.Equal(0L, await AuditRowsAsync("read.person", unknown));
+    }
+
+    [Fact]
+    public async Task ForgettingAPersonErasesItAndItsLonePhotosAndAnUnknownIdIs404()
+    {
+        // A third person on a photo of its own, so the fixture's persons stay as the other tests expect them.
+        var accepted = await api.App.Services.GetRequiredService<FrameIngest>()
+            .AcceptAsync(Photos.Variant(Photos.Obama, "forget me"), "image/jpeg", "cam-9", QueryFixture.Day(8), null);
+        var face = Embeddings.Face(Embeddings.RandomUnit(new Random(7)), "sad", 40, 50, "male", api.Crop);
+        await api.App.Services.GetRequiredService<FrameWriter>().WriteAsync(accepted.FrameId, 640, 480, "fr_feature@test", [face]);
+        var person = await api.ScalarAsync<Guid>("SELECT person_id FROM faces WHERE frame_id = @f", ("f", accepted.FrameId));
+
+        var response = await api.Client.PostAsync($"api/persons/{person}/forget", null);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        var counts = JsonDocument.Parse(body).RootElement;
+        Assert.Equal((1, 1, 1, 0), (counts.GetProperty("faces").GetInt32(), counts.GetProperty("emotionRows").GetInt32(),
+            counts.GetProperty("framesDeleted").GetInt32(), counts.GetProperty("framesKept").GetInt32()));
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Client.GetAsync($"api/persons/{person}")).StatusCode);
+        Assert.Equal(0L, await api.ScalarAsync<long>("SELECT count(*) FROM frames WHERE id = @f", ("f", accepted.FrameId)));
+        Assert.Equal(1L, await api.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'person.forget' AND subject = @s", ("s", person.ToString())));
+
+        var again = await api.Client.PostAsync($"api/persons/{person}/forget", null);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
     }
 }

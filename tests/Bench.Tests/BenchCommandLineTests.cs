@@ -13,6 +13,7 @@ public sealed class BenchCommandLineTests
     [InlineData("calibrate-identity", "calibrate-identity [options]")]
     [InlineData("evaluate-emotions", "evaluate-emotions <DIR> [options]")]
     [InlineData("chaos", "chaos [options]")]
+    [InlineData("encryption", "encryption [options]")]
     public async Task EveryCommandHasHelp(string command, string usage)
     {
         var (code, output, error) = await RunAsync([.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
@@ -30,6 +31,7 @@ public sealed class BenchCommandLineTests
     [InlineData("ingest -c 16,x", "-c must be a whole number, got 'x'.")]
     [InlineData("ingest --url http://127.0.0.1:5180", "--key is required with --url.")]
     [InlineData("evaluate-emotions .", "Option '--labels' is required.")]
+    [InlineData("encryption --photos 0", "--photos must be between 1 and 10000, got 0.")]
     [InlineData("evaluate-emotions . --labels x.csv --margin wide", "--margin must be a number, got 'wide'.")]
     [InlineData("chaos --workers 1", "--workers must be between 2 and 8, got 1.")]
     [InlineData("chaos --rate 0", "--rate must be in (0, 1000].")]

@@ -27,7 +27,7 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
     [Fact]
     public async Task PostingTheSameBytesTwiceCreatesOneFrameAndOneOutboxMessage()
     {
-        var ingest = new FrameIngest(db.AppDataSource);
+        var ingest = new FrameIngest(db.AppDataSource, FaceAspire.Testing.TestEncryption.Sealer);
         var bytes = Guid.NewGuid().ToByteArray();
         var capturedAt = new DateTimeOffset(2026, 11, 22, 9, 30, 0, TimeSpan.FromHours(2));
         var first = await ingest.AcceptAsync(bytes, "image/jpeg", "door", capturedAt, """{"exposure": 0.01}""");
@@ -48,7 +48,7 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
     [Fact]
     public async Task ConcurrentPostsOfTheSameBytesStoreOneFrameImageAndMessage()
     {
-        var ingest = new FrameIngest(db.AppDataSource);
+        var ingest = new FrameIngest(db.AppDataSource, FaceAspire.Testing.TestEncryption.Sealer);
         var bytes = Guid.NewGuid().ToByteArray();
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
             Task.Run(() => ingest.AcceptAsync(bytes, "image/jpeg", "door", DateTimeOffset.UtcNow, null))));
@@ -62,7 +62,7 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
     [Fact]
     public async Task AFailedAcceptStoresNothing()
     {
-        var ingest = new FrameIngest(db.AppDataSource);
+        var ingest = new FrameIngest(db.AppDataSource, FaceAspire.Testing.TestEncryption.Sealer);
         var bytes = Guid.NewGuid().ToByteArray();
         // Invalid jsonb fails the one statement after the frame row was inserted: all of it is rolled back.
         await Assert.ThrowsAsync<Npgsql.PostgresException>(() => ingest.AcceptAsync(bytes, "image/jpeg", null, DateTimeOffset.UtcNow, "{not json"));
@@ -77,11 +77,13 @@ public sealed class FrameWriterTests(PostgresDatabaseFixture db) : IClassFixture
     public async Task ClaimReturnsTheBytesAndCountsAttempts()
     {
         var bytes = Guid.NewGuid().ToByteArray();
-        var ingest = await new FrameIngest(db.AppDataSource).AcceptAsync(bytes, "image/png", null, DateTimeOffset.UtcNow, null);
+        var ingest = await new FrameIngest(db.AppDataSource, FaceAspire.Testing.TestEncryption.Sealer).AcceptAsync(bytes, "image/png", null, DateTimeOffset.UtcNow, null);
         var writer = Writer();
         var claim = await writer.ClaimAsync(ingest.FrameId);
         Assert.Equal((FrameStatus.Queued, 1, "image/png"), (claim!.Status, claim.Attempts, claim.ContentType));
-        Assert.Equal(bytes, claim.Content);
+        // The claim hands over the stored (sealed) bytes; the worker opens them.
+        Assert.True(FaceAspire.Core.Security.ImageSealer.IsSealed(claim.Content));
+        Assert.Equal(bytes, FaceAspire.Testing.TestEncryption.Sealer.Open(claim.Content, FaceAspire.Core.Security.SealedColumns.FrameContent));
         var again = await writer.ClaimAsync(ingest.FrameId);
         Assert.Equal((FrameStatus.Processing, 2), (again!.Status, again.Attempts));
         Assert.Null(await writer.ClaimAsync(Guid.NewGuid()));

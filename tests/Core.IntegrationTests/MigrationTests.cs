@@ -196,6 +196,36 @@ public sealed class SchemaTests(PostgresDatabaseFixture db) : IClassFixture<Post
         }
     }
 
+    [Fact]
+    public async Task TheAppRoleCanAppendAndReadAuditRowsButNeverChangeOrDeleteThem()
+    {
+        var subject = Guid.NewGuid().ToString();
+        await using (var connection = await db.AppDataSource.OpenConnectionAsync())
+            await AuditLog.AppendAsync("test", "read.person", subject, new { rows = 1 }, connection, null, default);
+        await using (var read = db.AppDataSource.CreateCommand("SELECT count(*) FROM audit_log WHERE subject = @s"))
+        {
+            read.Parameters.AddWithValue("s", subject);
+            Assert.Equal(1L, await read.ExecuteScalarAsync());
+        }
+
+        foreach (var sql in new[]
+                 {
+                     "UPDATE audit_log SET actor = 'someone else' WHERE subject = @s",
+                     "DELETE FROM audit_log WHERE subject = @s",
+                     "TRUNCATE audit_log",
+                 })
+        {
+            await using var command = db.AppDataSource.CreateCommand(sql);
+            command.Parameters.AddWithValue("s", subject);
+            var e = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+            Assert.True(e.SqlState is PostgresErrorCodes.InsufficientPrivilege, $"{sql}: {e.SqlState} {e.MessageText}");
+        }
+        // The row is still there, unchanged; the owner (the migration step's role) is the only one who could prune it.
+        await using var check = db.OwnerDataSource.CreateCommand("SELECT actor FROM audit_log WHERE subject = @s");
+        check.Parameters.AddWithValue("s", subject);
+        Assert.Equal("test", await check.ExecuteScalarAsync());
+    }
+
     private async Task<HashSet<string>> NamesAsync(string sql)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -59,7 +59,7 @@ internal static class TestData
     /// <summary>Inserts a queued frame (with a small fake image) and returns its id.</summary>
     public static async Task<Guid> InsertFrameAsync(NpgsqlDataSource dataSource, string? source = "cam-1")
     {
-        var ingest = new FrameIngest(dataSource);
+        var ingest = new FrameIngest(dataSource, FaceAspire.Testing.TestEncryption.Sealer);
         var bytes = Guid.NewGuid().ToByteArray();
         var result = await ingest.AcceptAsync(bytes, "image/jpeg", source, DateTimeOffset.UtcNow, null);
         return result.FrameId;

@@ -79,6 +79,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         var baseUrl = options.ListenOnFreePort ? $"http://127.0.0.1:{FreeLoopbackPort()}" : null;
         if (baseUrl is not null)
             psi.Environment["ASPNETCORE_URLS"] = baseUrl;
+        // Every service refuses to start without a key-encryption key; the run's own, unless the caller sets one.
+        psi.Environment[TestEncryption.EnvironmentVariable] = TestEncryption.Key;
         foreach (var (key, value) in options.Environment)
             psi.Environment[key] = value;
 

@@ -3,7 +3,8 @@ namespace FaceAspire.Testing;
 /// <summary>
 /// What <see cref="ServiceProcess.Start"/> runs: <c>dotnet FaceAspire.&lt;Project&gt;.dll &lt;Arguments…&gt;</c> (the build
 /// that <see cref="BuiltService.Dll"/> finds) with the test runner's environment, minus
-/// <see cref="RemoveInheritedPrefixes"/>, plus <see cref="Environment"/>. The helper adds no settings of its own
+/// <see cref="RemoveInheritedPrefixes"/>, plus <see cref="Environment"/>. The helper adds one setting of its own, the
+/// run's key-encryption key (<see cref="TestEncryption"/>; <see cref="Environment"/> may replace it), and no others
 /// (environment name, console format, log levels): each test project passes the ones its assertions rely on.
 /// </summary>
 /// <param name="Project">Project folder name, e.g. <c>Worker</c>: picks <see cref="BuiltService.Dll"/> and the default <see cref="Name"/>.</param>

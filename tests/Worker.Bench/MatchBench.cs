@@ -60,7 +60,7 @@ internal static class MatchBench
             }
             var store = new FaceStore(Options.Create(new IdentityOptions()));
             var personOf = new System.Collections.Concurrent.ConcurrentDictionary<Guid, Guid>();
-            var frameId = (await new FaceAspire.Core.Data.FrameIngest(db.AppDataSource)
+            var frameId = (await new FaceAspire.Core.Data.FrameIngest(db.AppDataSource, FaceAspire.Testing.TestEncryption.Sealer)
                 .AcceptAsync(Guid.NewGuid().ToByteArray(), "image/jpeg", "bench", DateTimeOffset.UtcNow, null)).FrameId;
             var origin = new FaceOrigin(frameId, DateTimeOffset.UtcNow, "bench", "random@bench");
             var sw = Stopwatch.StartNew();

@@ -12,7 +12,7 @@ namespace FaceAspire.Admin.Pages.Emotions;
 /// be bookmarked), a paged table, CSV export of exactly the filtered rows, and the chart data (distribution,
 /// emotions over time, the selected person's profile) embedded as JSON for wwwroot/js/emotions.js.
 /// </summary>
-public sealed class IndexModel(EmotionQueries queries, FaceDbContext db) : AdminPageModel
+public sealed class IndexModel(EmotionQueries queries, FaceDbContext db, AuditWriter audit) : AdminPageModel
 {
     /// <summary>Rows per page.</summary>
     public const int PageSize = 50;
@@ -62,13 +62,14 @@ public sealed class IndexModel(EmotionQueries queries, FaceDbContext db) : Admin
     private EmotionFilter Filter => new(Person, string.IsNullOrEmpty(Source) ? null : Source,
         EmotionLabels.IndexOf(Emotion ?? "") >= 0 ? Emotion : null, From, To);
 
-    /// <summary>Loads the table and chart data.</summary>
+    /// <summary>Loads the table and chart data, and audits the read (<c>read.emotions</c>, one row per view).</summary>
     public async Task OnGetAsync(CancellationToken ct)
     {
         var filter = Filter;
         Total = await queries.CountAsync(filter, ct);
         PageNumber = Math.Clamp(PageNumber, 1, Pages);
         Rows = await queries.PageAsync(filter, PageNumber - 1, PageSize, ct);
+        await audit.WriteAsync(Actor, "read.emotions", Person?.ToString(), new { page = "/Emotions", query = Request.QueryString.Value, rows = Rows.Count }, ct);
         var (unit, buckets) = await queries.TimelineAsync(filter, ct);
         Charts = new
         {
@@ -84,9 +85,15 @@ public sealed class IndexModel(EmotionQueries queries, FaceDbContext db) : Admin
         Sources = await queries.SourcesAsync(ct);
     }
 
-    /// <summary>CSV of every row matching the filters (not just this page), newest first like the table.</summary>
+    /// <summary>
+    /// CSV of every row matching the filters (not just this page), newest first like the table. Audited
+    /// (<c>read.emotions.csv</c> with the row count) before the first byte leaves: an export that cannot be audited
+    /// is not sent.
+    /// </summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
     {
+        var rows = await queries.CountAsync(Filter, ct);
+        await audit.WriteAsync(Actor, "read.emotions.csv", Person?.ToString(), new { page = "/Emotions?handler=Csv", query = Request.QueryString.Value, rows }, ct);
         // Streamed row by row (the export may be large); EmptyResult stops Razor from rendering the page after it.
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = $"attachment; filename=\"emotions-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv\"";

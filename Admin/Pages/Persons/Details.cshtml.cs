@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FaceAspire.Admin.Services;
 using FaceAspire.Core.Data;
 using FaceAspire.Core.Data.Entities;
 using FaceAspire.Core.Identity;
@@ -21,7 +22,7 @@ public sealed record PersonCard(Guid Id, string? Name, Guid? CoverFaceId, int Fa
 /// another or a new person, unassign, delete, merge (via the preview page) and undo of merges into it.
 /// Every change is a POST handler followed by a redirect (post/redirect/get).
 /// </summary>
-public sealed class DetailsModel(FaceDbContext db, PersonEditor editor, PersonMerger merger) : AdminPageModel
+public sealed class DetailsModel(FaceDbContext db, PersonEditor editor, PersonMerger merger, AuditWriter audit) : AdminPageModel
 {
     /// <summary>Faces per page.</summary>
     public const int PageSize = 60;
@@ -79,11 +80,12 @@ public sealed class DetailsModel(FaceDbContext db, PersonEditor editor, PersonMe
         public string? Name { get; set; }
     }
 
-    /// <summary>Loads the person and a page of faces.</summary>
+    /// <summary>Loads the person and a page of faces, and audits the read (<c>read.person</c>, one row per view).</summary>
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!await LoadAsync(ct))
             return NotFound();
+        await audit.WriteAsync(Actor, "read.person", Id.ToString(), new { page = "/Persons/Details", p = PageNumber, rows = Faces.Count }, ct);
         Input.Name = Person.Name;
         return Page();
     }

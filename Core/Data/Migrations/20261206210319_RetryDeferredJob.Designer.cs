@@ -553,7 +553,7 @@ namespace FaceAspire.Core.Data.Migrations
 
                     b.ToTable("jobs", null, t =>
                         {
-                            t.HasCheckConstraint("ck_jobs_kind", "kind IN ('retention', 'recluster', 'reindex', 'reembed', 'reprocess', 'retry-deferred')");
+                            t.HasCheckConstraint("ck_jobs_kind", "kind IN ('retention', 'recluster', 'reindex', 'reembed', 'reprocess', 'retry-deferred', 'reseal')");
 
                             t.HasCheckConstraint("ck_jobs_status", "status IN ('queued', 'running', 'done', 'failed')");
                         });

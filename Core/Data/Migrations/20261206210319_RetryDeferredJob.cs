@@ -17,7 +17,7 @@ namespace FaceAspire.Core.Data.Migrations
             migrationBuilder.AddCheckConstraint(
                 name: "ck_jobs_kind",
                 table: "jobs",
-                sql: "kind IN ('retention', 'recluster', 'reindex', 'reembed', 'reprocess', 'retry-deferred')");
+                sql: "kind IN ('retention', 'recluster', 'reindex', 'reembed', 'reprocess', 'retry-deferred', 'reseal')");
         }
 
         /// <inheritdoc />
@@ -30,7 +30,7 @@ namespace FaceAspire.Core.Data.Migrations
             migrationBuilder.AddCheckConstraint(
                 name: "ck_jobs_kind",
                 table: "jobs",
-                sql: "kind IN ('retention', 'recluster', 'reindex', 'reembed', 'reprocess')");
+                sql: "kind IN ('retention', 'recluster', 'reindex', 'reembed', 'reprocess', 'reseal')");
         }
     }
 }

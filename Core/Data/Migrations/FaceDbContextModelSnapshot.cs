@@ -139,6 +139,12 @@ namespace FaceAspire.Core.Data.Migrations
                     b.HasIndex("At")
                         .HasDatabaseName("ix_audit_log_at");
 
+                    b.HasIndex("Actor", "Id")
+                        .HasDatabaseName("ix_audit_log_actor_id");
+
+                    b.HasIndex("Subject", "Id")
+                        .HasDatabaseName("ix_audit_log_subject_id");
+
                     b.ToTable("audit_log", (string)null);
                 });
 
@@ -562,7 +568,7 @@ namespace FaceAspire.Core.Data.Migrations
 
                     b.ToTable("jobs", null, t =>
                         {
-                            t.HasCheckConstraint("ck_jobs_kind", "kind IN ('retention', 'recluster', 'reindex', 'reembed', 'reprocess', 'retry-deferred')");
+                            t.HasCheckConstraint("ck_jobs_kind", "kind IN ('retention', 'recluster', 'reindex', 'reembed', 'reprocess', 'retry-deferred', 'reseal')");
 
                             t.HasCheckConstraint("ck_jobs_status", "status IN ('queued', 'running', 'done', 'failed')");
                         });

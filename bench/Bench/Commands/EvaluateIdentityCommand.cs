@@ -87,7 +87,7 @@ public static class EvaluateIdentityCommand
         var options = Options.Create(new IdentityOptions());
         var matcher = new IdentityMatcher(new FaceStore(options), options);
         var writer = new FrameWriter(db.AppDataSource, matcher);
-        var ingest = new FrameIngest(db.AppDataSource);
+        var ingest = new FrameIngest(db.AppDataSource, TestEncryption.Sealer);
         var labelled = new List<(Guid Face, string Label)>();
         var frameSets = new Dictionary<Guid, string>();
         var at = DateTimeOffset.UtcNow.AddDays(-1);
@@ -99,7 +99,7 @@ public static class EvaluateIdentityCommand
             var type = photo.Path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? "image/png" : "image/jpeg";
             var frame = (await ingest.AcceptAsync(bytes, type, photo.Set, at, null, ct)).FrameId;
             frameSets[frame] = photo.Set;
-            var faces = analysis.Faces.Select(FaceObservationMapper.Map).ToList();
+            var faces = analysis.Faces.Select(f => FaceObservationMapper.Map(f, TestEncryption.Sealer)).ToList();
             var result = await writer.WriteAsync(frame, analysis.Width, analysis.Height, analyzer.EmbeddingModel, faces, ct);
             if (photo.Label is not null && faces.Count > 0)
             {

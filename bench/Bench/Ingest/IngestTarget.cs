@@ -64,6 +64,7 @@ internal sealed class IngestTarget : IAsyncDisposable
                 ["ConnectionStrings:facedb"] = database.AppConnectionString,
                 ["ConnectionStrings:messaging"] = broker.Url,
                 ["Api:BootstrapApiKey"] = key,
+                ["Encryption:Key"] = TestEncryption.Key,
             });
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.SetMinimumLevel(LogLevel.Warning);

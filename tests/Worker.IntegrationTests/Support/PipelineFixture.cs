@@ -34,7 +34,7 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
     public IReadOnlyList<ServiceProcess> Workers => _workers;
 
     /// <summary>Core's ingest on the app role (what the Api uses): frame + bytes + outbox row in one transaction.</summary>
-    public FrameIngest Ingest => new(AppDataSource);
+    public FrameIngest Ingest => new(AppDataSource, TestEncryption.Sealer);
 
     /// <inheritdoc />
     public override async Task InitializeAsync()
