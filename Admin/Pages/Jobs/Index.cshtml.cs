@@ -23,6 +23,7 @@ public sealed class IndexModel(FaceDbContext db, JobStore jobs) : AdminPageModel
         ["reindex"] = "Rebuild the HNSW index of face embeddings.",
         ["reembed"] = "Recompute embeddings of faces made by another embedding model.",
         ["reprocess"] = "Queue failed frames again (not those whose image cannot be decoded), e.g. after a long database outage.",
+        ["reseal"] = "Re-wrap stored images' data keys under the current encryption key and encrypt images stored before encryption.",
     };
 
     /// <summary>The 50 newest jobs.</summary>
