@@ -179,20 +179,6 @@ public sealed partial class FaceStore(IOptions<IdentityOptions> options)
     }
 
     /// <summary>
-    /// Every face of <paramref name="modelVersion"/> with its embedding and person, in id order. Reads the whole set:
-    /// about 2 KB per face.
-    /// </summary>
-    /// <param name="db">A context; its connection is used once.</param>
-    /// <param name="modelVersion">The embedding model whose faces are read.</param>
-    /// <param name="cancellationToken">Cancels the query.</param>
-    public static async Task<IReadOnlyList<StoredEmbedding>> EmbeddingsAsync(FaceDbContext db, string modelVersion,
-        CancellationToken cancellationToken = default) =>
-        (await db.Faces.AsNoTracking().Where(f => f.ModelVersion == modelVersion).OrderBy(f => f.Id)
-            .Select(f => new { f.Id, f.PersonId, Named = f.Person != null && f.Person.Name != null && f.Person.Name != "", f.Embedding })
-            .ToListAsync(cancellationToken))
-        .Select(f => new StoredEmbedding(f.Id, f.PersonId, f.Named, f.Embedding.ToArray())).ToList();
-
-    /// <summary>
     /// Replaces a face's embedding and model tag (the re-embedding job), in the context's current transaction if it has
     /// one. The database recomputes the half-precision copy and stamps <c>written_xact</c> (its trigger), so the matcher's
     /// new-person catch-up sees the new vector (ADR 0012).
@@ -229,10 +215,3 @@ public sealed partial class FaceStore(IOptions<IdentityOptions> options)
             throw new ArgumentException("Embedding is all zeros.", nameof(embedding));
     }
 }
-
-/// <summary>A stored face's embedding, as <see cref="FaceStore.EmbeddingsAsync"/> reads it.</summary>
-/// <param name="FaceId">The face.</param>
-/// <param name="PersonId">Its person, or null.</param>
-/// <param name="PersonNamed">True when the person has a non-empty name.</param>
-/// <param name="Embedding">512 floats, as stored.</param>
-public sealed record StoredEmbedding(Guid FaceId, Guid? PersonId, bool PersonNamed, float[] Embedding);

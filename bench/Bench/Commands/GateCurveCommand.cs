@@ -109,10 +109,10 @@ public static class GateCurveCommand
         return ExitCodes.Ok;
     }
 
-    // Eye landmarks 0 and 1 of the 5-point layout, as Recognisability.InterOcularDistance reads them.
+    // The engine's eye landmarks (points 0 and 1) as the matcher reads them.
     private static float Iod(FaceAnalysis face)
     {
         var (a, b) = (face.Detection.Landmarks[0], face.Detection.Landmarks[1]);
-        return MathF.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
+        return Recognisability.InterOcularDistance([a.X, a.Y, b.X, b.Y]);
     }
 }
