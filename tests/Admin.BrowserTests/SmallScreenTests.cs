@@ -87,14 +87,8 @@ public sealed class SmallScreenFixture : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Runs a scalar query on the test database.</summary>
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var command = Database.AppDataSource.CreateCommand(sql);
-        foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    /// <summary>Runs a scalar query on the test database (<see cref="PostgresDatabaseFixture.ScalarAsync{T}"/>).</summary>
+    public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) => Database.ScalarAsync<T>(sql, parameters);
 
     /// <inheritdoc />
     public async Task DisposeAsync()

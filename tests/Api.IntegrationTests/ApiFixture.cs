@@ -118,8 +118,9 @@ public class ApiFixture : PostgresDatabaseFixture, IAsyncLifetime
             Assert.True(drained.Count(d => d == id) == 1, $"frame {id} was queued {drained.Count(d => d == id)} times (drained: {drained.Count})");
     }
 
-    /// <summary>One scalar from the fixture's database (app role).</summary>
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    /// <summary>One scalar from the fixture's database (app role); unlike the base fixture's, a query that returns no
+    /// row fails the test with the query, and the value is read as <typeparamref name="T"/> rather than cast.</summary>
+    public new async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
         await using var command = AppDataSource.CreateCommand(sql);
         foreach (var (name, value) in parameters)

@@ -41,6 +41,15 @@ public class PostgresDatabaseFixture : IAsyncLifetime
     /// <summary>A new context on <see cref="AppDataSource"/>; dispose it.</summary>
     public FaceDbContext CreateDbContext() => new(FaceDbContext.CreateOptions(AppDataSource));
 
+    /// <summary>Runs a scalar query as the app role; the result cast to <typeparamref name="T"/>.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = AppDataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Starts/attaches the infrastructure, creates the database and (optionally) prepares it as the
     /// migration step does (<see cref="DatabaseMigrator.PrepareAsync"/>: extension, app role, grants, migrations).</summary>
     public virtual async Task InitializeAsync()

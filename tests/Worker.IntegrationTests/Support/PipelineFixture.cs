@@ -229,13 +229,4 @@ public class PipelineFixture : PostgresDatabaseFixture, IAsyncLifetime
             result[reader.GetString(0)] = reader.GetInt32(1);
         return result;
     }
-
-    /// <summary>A scalar query on the app role.</summary>
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var command = AppDataSource.CreateCommand(sql);
-        foreach (var (name, value) in parameters)
-            command.Parameters.Add(new NpgsqlParameter(name, value));
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
 }
