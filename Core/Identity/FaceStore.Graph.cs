@@ -70,7 +70,7 @@ public sealed partial class FaceStore
                 await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
                 {
                     await using var batch = new NpgsqlBatch(connection, transaction);
-                    foreach (var setting in SearchSettings(Math.Max(k, _options.EfSearch), filtered: true))
+                    foreach (var setting in SearchSettings(Math.Max(k, _options.EfSearch)))
                         batch.BatchCommands.Add(new NpgsqlBatchCommand(setting));
                     batch.BatchCommands.Add(new NpgsqlBatchCommand(NeighbourGraphSql)
                     {

@@ -11,8 +11,9 @@ namespace FaceAspire.Core.Identity;
 // Every nearest-neighbour search. Each one orders by the cosine distance of faces.half_embedding, the column the HNSW
 // index ix_faces_embedding_hnsw is built on with halfvec_cosine_ops (FaceSchema): any other ORDER BY scans the table.
 // Searches run with these transaction-local settings (SearchSettings): hnsw.ef_search (the candidate list; recall
-// against speed), hnsw.iterative_scan = strict_order when the search is filtered (pgvector 0.8: the scan goes on until
-// k rows pass the filter, where a plain scan would stop after ef_search candidates and return fewer), and
+// against speed), hnsw.iterative_scan = strict_order, since every search is filtered, at least to searchable identity
+// states (pgvector 0.8: the scan goes on until k rows pass the filter, where a plain scan would stop after ef_search
+// candidates and return fewer), and
 // enable_seqscan = off (below ~10k faces the planner prefers a sequential scan whose cost it underestimates: every
 // 2 KB vector is TOASTed; p50 61 ms against 7.5 ms through the index at 100k).
 public sealed partial class FaceStore
@@ -85,7 +86,7 @@ public sealed partial class FaceStore
         };
         if (modelVersion is not null)
             query.Parameters.Add(new NpgsqlParameter<string>("mv", modelVersion));
-        var commands = SearchSettings(Math.Max(efSearch ?? _options.EfSearch, k), filtered: true)
+        var commands = SearchSettings(Math.Max(efSearch ?? _options.EfSearch, k))
             .Select(sql => new NpgsqlBatchCommand(sql)).ToList();
         commands.Add(query);
         return commands;
@@ -203,7 +204,7 @@ public sealed partial class FaceStore
     {
         var query = NearestPersonsQuery(db, embedding, modelVersion, persons, neighbourFaces);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync(string.Join(";\n", SearchSettings(Math.Max(_options.EfSearch, neighbourFaces), filtered: true)),
+        await db.Database.ExecuteSqlRawAsync(string.Join(";\n", SearchSettings(Math.Max(_options.EfSearch, neighbourFaces))),
             cancellationToken);
         var rows = await query.ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -297,11 +298,11 @@ public sealed partial class FaceStore
 
     /// <summary>
     /// The transaction-local settings of an index search (see the top of this file): <c>hnsw.ef_search</c>
-    /// = <paramref name="efSearch"/>, iterative scanning when <paramref name="filtered"/>, and no sequential scans.
+    /// = <paramref name="efSearch"/>, iterative scanning (every search is filtered, at least by identity state), and no
+    /// sequential scans.
     /// </summary>
-    public static IReadOnlyList<string> SearchSettings(int efSearch, bool filtered) => filtered
-        ? [$"SET LOCAL hnsw.ef_search = {efSearch}", "SET LOCAL hnsw.iterative_scan = strict_order", "SET LOCAL enable_seqscan = off"]
-        : [$"SET LOCAL hnsw.ef_search = {efSearch}", "SET LOCAL enable_seqscan = off"];
+    public static IReadOnlyList<string> SearchSettings(int efSearch) =>
+        [$"SET LOCAL hnsw.ef_search = {efSearch}", "SET LOCAL hnsw.iterative_scan = strict_order", "SET LOCAL enable_seqscan = off"];
 
     /// <summary><paramref name="embedding"/> rounded to 16-bit floats: the query of an index scan on <c>half_embedding</c>.</summary>
     public static HalfVector ToHalf(float[] embedding)

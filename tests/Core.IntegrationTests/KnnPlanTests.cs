@@ -97,7 +97,7 @@ public sealed class KnnPlanTests(TenThousandFacesFixture db) : IClassFixture<Ten
         await using var context = db.CreateDbContext();
         var query = FaceStore.NearestPersonsQuery(context, db.Embeddings[11], TenThousandFacesFixture.Model, persons: 3, neighbourFaces: 40);
         await using var transaction = await context.Database.BeginTransactionAsync();
-        await context.Database.ExecuteSqlRawAsync(string.Join(";\n", FaceStore.SearchSettings(40, filtered: true)));
+        await context.Database.ExecuteSqlRawAsync(string.Join(";\n", FaceStore.SearchSettings(40)));
         await using var explain = query.CreateDbCommand();
         explain.CommandText = "EXPLAIN (ANALYZE, COSTS OFF) " + explain.CommandText;
         explain.Transaction = transaction.GetDbTransaction();
