@@ -85,7 +85,8 @@ public static class EvaluateIdentityCommand
         Dictionary<string, ImageAnalysis> analysed, CancellationToken ct)
     {
         var options = Options.Create(new IdentityOptions());
-        var matcher = new IdentityMatcher(new FaceStore(options), options);
+        var store = new FaceStore(options);
+        var matcher = new IdentityMatcher(store, options);
         var writer = new FrameWriter(db.AppDataSource, matcher);
         var ingest = new FrameIngest(db.AppDataSource, TestEncryption.Sealer);
         var labelled = new List<(Guid Face, string Label)>();
@@ -107,7 +108,7 @@ public static class EvaluateIdentityCommand
                 labelled.Add((result.Faces[largest].FaceId, photo.Label));
             }
         }
-        var retry = await new DeferredFaces(db.AppDataSource, matcher, new FaceStore(options)).RetryAsync(analyzer.EmbeddingModel, cancellationToken: ct);
+        var retry = await new DeferredFaces(db.AppDataSource, matcher, store).RetryAsync(analyzer.EmbeddingModel, cancellationToken: ct);
 
         var faceRows = await FacesAsync(db.AppDataSource, ct);
         var items = labelled.Select(l => (Cluster: faceRows[l.Face].Person?.ToString() ?? "face:" + l.Face, l.Label)).ToList();
